@@ -1,0 +1,9 @@
+import { registerStore } from "@truthound/store-core";
+import { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+
+registerStore("memory", (options) => new MemoryStore(options as MemoryStoreOptions), {
+  packageName: "@truthound/store-memory",
+  description: "In-memory store",
+});
