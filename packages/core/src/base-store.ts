@@ -203,17 +203,17 @@ export abstract class BaseStore<T> implements Store<T> {
     return (await this.getWithEtag(id, options)).item;
   }
 
-  getWithEtag(id: string, options?: OperationOptions): Promise<ItemWithEtag<T>> {
+  async getWithEtag(id: string, options?: OperationOptions): Promise<ItemWithEtag<T>> {
     validateId(id);
     return this.run("get", "READ", options, (signal) => this.readItem(id, signal));
   }
 
-  exists(id: string, options?: OperationOptions): Promise<boolean> {
+  async exists(id: string, options?: OperationOptions): Promise<boolean> {
     validateId(id);
     return this.run("exists", "READ", options, (signal) => this.hasItem(id, signal));
   }
 
-  delete(id: string, options?: OperationOptions): Promise<boolean> {
+  async delete(id: string, options?: OperationOptions): Promise<boolean> {
     validateId(id);
     return this.run("delete", "WRITE", options, (signal) => this.removeItem(id, signal));
   }
@@ -266,7 +266,7 @@ export abstract class BaseStore<T> implements Store<T> {
     }
   }
 
-  count(query?: StoreQuery, options?: OperationOptions): Promise<number> {
+  async count(query?: StoreQuery, options?: OperationOptions): Promise<number> {
     const q = normalizeQuery(query);
     return this.run("count", "READ", options, (signal) => this.countEntries(q, signal));
   }
@@ -277,9 +277,12 @@ export abstract class BaseStore<T> implements Store<T> {
     return latest;
   }
 
-  /** Deletes every item matching `query` (all items without one); returns how many were deleted. */
+  /**
+   * Deletes exactly the items `listIds(query)` lists (all items without a query, so `limit`, `offset` and
+   * `cursor` apply as there); returns how many were deleted.
+   */
   async clear(query?: StoreQuery, options?: OperationOptions): Promise<number> {
-    const ids = await this.listIds(query ? { ...query, cursor: undefined } : undefined, options);
+    const ids = await this.listIds(query, options);
     let deleted = 0;
     for (const outcome of await this.deleteMany(ids, options)) {
       if (!outcome.ok) throw outcome.error;

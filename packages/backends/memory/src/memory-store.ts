@@ -20,8 +20,6 @@ export interface MemoryStoreOptions<T = ValidationResult> {
   maxItems?: number;
   /** Copy items on save and get so the caller and the store never share mutable objects. Default true. */
   deepCopy?: boolean;
-  /** Separate stores sharing nothing; kept for option parity with the other backends. */
-  namespace?: string;
   adapter?: ItemAdapter<T>;
   clock?: Clock;
   operationTimeoutMs?: number;
@@ -30,14 +28,15 @@ export interface MemoryStoreOptions<T = ValidationResult> {
 const SPEC: OptionsSpec<MemoryStoreOptions<unknown>> = {
   maxItems: { type: "number", integer: true, min: 0 },
   deepCopy: { type: "boolean" },
-  namespace: { type: "string" },
   adapter: { type: "object" },
   clock: { type: "object" },
   operationTimeoutMs: { type: "number", min: 1 },
 };
 
+/** With `deepCopy` the document is kept as JSON text: one serialization per save, one parse per get. */
 interface Slot<T> {
-  item: T;
+  item: T | undefined;
+  json: string | undefined;
   entry: IndexEntry;
   version: number;
 }
@@ -90,10 +89,10 @@ export class MemoryStore<T = ValidationResult> extends BaseStore<T> {
     if (conditions.ifMatch !== undefined && (!existing || String(existing.version) !== conditions.ifMatch)) {
       throw new StoreConflictError(`Etag mismatch for ${entry.id}`, { backend: this.backend, id: entry.id });
     }
-    const stored = this.#deepCopy ? this.adapter.clone(item) : item;
+    const json = this.#deepCopy ? JSON.stringify(this.adapter.toDocument(item)) : undefined;
     const version = ++this.#version;
     if (!existing && this.#maxItems > 0 && this.#items.size >= this.#maxItems) this.#evictOldest();
-    this.#items.set(entry.id, { item: stored, entry, version });
+    this.#items.set(entry.id, { item: json === undefined ? item : undefined, json, entry, version });
     return String(version);
   }
 
@@ -108,7 +107,8 @@ export class MemoryStore<T = ValidationResult> extends BaseStore<T> {
   protected async readItem(id: string): Promise<ItemWithEtag<T>> {
     const slot = this.#items.get(id);
     if (!slot) throw new StoreNotFoundError(id, { backend: this.backend, itemType: this.adapter.itemType });
-    return { item: this.#deepCopy ? this.adapter.clone(slot.item) : slot.item, etag: String(slot.version) };
+    const item = slot.json === undefined ? (slot.item as T) : this.adapter.fromDocument(JSON.parse(slot.json));
+    return { item, etag: String(slot.version) };
   }
 
   protected async removeItem(id: string): Promise<boolean> {

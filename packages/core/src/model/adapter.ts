@@ -19,7 +19,7 @@ export interface ItemAdapter<T> {
   toDocument(item: T): Record<string, unknown>;
   fromDocument(document: unknown): T;
   entryOf(item: T): IndexEntry;
-  /** Copies an item so the caller and the store never share mutable state. */
+  /** Copies an item through its JSON form, so the caller and the store never share mutable state. */
   clone(item: T): T;
 }
 
@@ -35,7 +35,7 @@ export const validationResultAdapter: ItemAdapter<ValidationResult> = {
     status: item.status,
     tags: { ...item.tags },
   }),
-  clone: (item) => ValidationResult.fromDict(structuredClone(item.toDict())),
+  clone: (item) => ValidationResult.fromDict(JSON.parse(JSON.stringify(item.toDict()))),
 };
 
 /** Expectation suites: id is the suite name, time is `updatedAt`, status is always "success". */
@@ -51,5 +51,5 @@ export const expectationSuiteAdapter: ItemAdapter<ExpectationSuite> = {
     status: "success",
     tags: { ...item.tags },
   }),
-  clone: (item) => ExpectationSuite.fromDict(structuredClone(item.toDict())),
+  clone: (item) => ExpectationSuite.fromDict(JSON.parse(JSON.stringify(item.toDict()))),
 };
