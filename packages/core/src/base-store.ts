@@ -45,6 +45,8 @@ export interface WriteConditions {
 
 /** Concurrency of the default batch operations. */
 const BATCH_CONCURRENCY = 8;
+/** Concurrency of document reads for one query page. */
+const READ_CONCURRENCY = 8;
 
 /**
  * Gives a backend the whole `Store` contract from a few primitives: lazy initialisation, deadlines and abort
@@ -232,17 +234,29 @@ export abstract class BaseStore<T> implements Store<T> {
     const q = normalizeQuery(query);
     return this.run("query", "READ", options, async (signal) => {
       const page = await this.queryEntries(q, signal);
-      const items: T[] = [];
-      for (const entry of page.entries) {
-        try {
-          items.push((await this.readItem(entry.id, signal)).item);
-        } catch (error) {
-          // Deleted between the index read and the document read: the page reflects the later state.
-          if (!isStoreError(error, "NOT_FOUND")) throw error;
-        }
-      }
+      const items = await this.readEntries(page.entries, signal);
       return { items, nextCursor: page.nextCursor };
     });
+  }
+
+  /**
+   * Reads the documents of a page, a few at a time, in page order. An item deleted between the index read and
+   * the document read is left out: the page then reflects the later state.
+   */
+  protected async readEntries(entries: readonly IndexEntry[], signal: AbortSignal | undefined): Promise<T[]> {
+    const outcomes = await settleEach(
+      entries,
+      (entry) => entry.id,
+      (entry) => this.readItem(entry.id, signal),
+      READ_CONCURRENCY,
+      "READ",
+    );
+    const items: T[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) items.push(outcome.value.item);
+      else if (!isStoreError(outcome.error, "NOT_FOUND")) throw outcome.error;
+    }
+    return items;
   }
 
   async query(query?: StoreQuery, options?: OperationOptions): Promise<T[]> {
@@ -296,7 +310,7 @@ export abstract class BaseStore<T> implements Store<T> {
   }
 
   getMany(ids: readonly string[], options?: OperationOptions): Promise<BatchOutcome<T>[]> {
-    return settleEach(ids, (id) => id, (id) => this.get(id, options));
+    return settleEach(ids, (id) => id, (id) => this.get(id, options), BATCH_CONCURRENCY, "READ");
   }
 
   deleteMany(ids: readonly string[], options?: OperationOptions): Promise<BatchOutcome<boolean>[]> {
@@ -318,6 +332,7 @@ export async function settleEach<I, R>(
   idOf: (input: I) => string,
   work: (input: I) => Promise<R>,
   concurrency = BATCH_CONCURRENCY,
+  failureCode: StoreErrorCode = "WRITE",
 ): Promise<BatchOutcome<R>[]> {
   const outcomes: BatchOutcome<R>[] = new Array(inputs.length);
   let next = 0;
@@ -329,7 +344,7 @@ export async function settleEach<I, R>(
       try {
         outcomes[index] = { id, ok: true, value: await work(input) };
       } catch (error) {
-        outcomes[index] = { id, ok: false, error: toStoreError(error, "WRITE", "batch item failed", { id }) };
+        outcomes[index] = { id, ok: false, error: toStoreError(error, failureCode, "batch item failed", { id }) };
       }
     }
   };

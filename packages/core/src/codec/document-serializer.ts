@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from "node:buffer";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { StoreIntegrityError, StoreSerializationError } from "../errors.js";
@@ -18,7 +19,6 @@ export interface DocumentSerializerOptions {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Turns a JSON document into stored bytes and back. Reading detects the format, so a store reads codec-framed,
@@ -68,8 +68,9 @@ export class DocumentSerializer {
         throw new StoreIntegrityError("Stored gzip document is corrupt or truncated", { cause });
       }
     }
+    if (!isUtf8(plain)) throw new StoreSerializationError("Stored document is not valid UTF-8 (corrupt)");
     try {
-      return JSON.parse(decoder.decode(plain));
+      return JSON.parse(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString("utf8"));
     } catch (cause) {
       throw new StoreSerializationError("Stored document is not valid JSON (corrupt or truncated)", { cause });
     }
