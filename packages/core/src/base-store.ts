@@ -3,16 +3,16 @@ import type { Codec } from "./codec/codec.js";
 import { DocumentSerializer } from "./codec/document-serializer.js";
 import {
   InvalidArgumentError,
+  isStoreError,
   StoreClosedError,
   type StoreError,
   type StoreErrorCode,
-  isStoreError,
   toStoreError,
 } from "./errors.js";
 import { validateId } from "./ids.js";
 import type { IndexEntry, ItemAdapter } from "./model/adapter.js";
-import { type QueryPage, applyQuery, filterEntries } from "./query/reference-query.js";
-import { type NormalizedQuery, type StoreQuery, normalizeQuery } from "./query/store-query.js";
+import { applyQuery, filterEntries, type QueryPage } from "./query/reference-query.js";
+import { type NormalizedQuery, normalizeQuery, type StoreQuery } from "./query/store-query.js";
 import { withDeadline } from "./resilience/deadline.js";
 import type {
   BatchOutcome,
@@ -90,7 +90,10 @@ export abstract class BaseStore<T> implements Store<T> {
   protected abstract removeItem(id: string, signal: AbortSignal | undefined): Promise<boolean>;
   protected abstract hasItem(id: string, signal: AbortSignal | undefined): Promise<boolean>;
   /** Index entries that may match `query` (a superset is fine); the reference semantics do the rest. */
-  protected abstract scanEntries(query: NormalizedQuery, signal: AbortSignal | undefined): Promise<Iterable<IndexEntry>>;
+  protected abstract scanEntries(
+    query: NormalizedQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<Iterable<IndexEntry>>;
 
   protected async queryEntries(query: NormalizedQuery, signal: AbortSignal | undefined): Promise<QueryPage> {
     return applyQuery(await this.scanEntries(query, signal), query);
@@ -132,7 +135,9 @@ export abstract class BaseStore<T> implements Store<T> {
       },
       (error: unknown) => {
         this.#initializing = undefined;
-        throw toStoreError(error, "CONNECTION", `${this.backend}: initialization failed`, { backend: this.backend });
+        throw toStoreError(error, "CONNECTION", `${this.backend}: initialization failed`, {
+          backend: this.backend,
+        });
       },
     );
     return this.#initializing;
@@ -168,9 +173,15 @@ export abstract class BaseStore<T> implements Store<T> {
     const timeoutMs = options?.timeoutMs ?? this.operationTimeoutMs;
     try {
       if (options?.signal === undefined && timeoutMs === undefined) return await work(undefined);
-      return await withDeadline(work, { signal: options?.signal, timeoutMs, operation: `${this.backend}.${operation}` });
+      return await withDeadline(work, {
+        signal: options?.signal,
+        timeoutMs,
+        operation: `${this.backend}.${operation}`,
+      });
     } catch (error) {
-      throw toStoreError(error, failureCode, `${this.backend}.${operation} failed`, { backend: this.backend });
+      throw toStoreError(error, failureCode, `${this.backend}.${operation} failed`, {
+        backend: this.backend,
+      });
     }
   }
 
@@ -197,7 +208,9 @@ export abstract class BaseStore<T> implements Store<T> {
     if ((conditions.ifMatch || conditions.ifNoneMatch) && !this.capabilities.conditionalWrites) {
       throw new InvalidArgumentError(`${this.backend} does not support conditional writes`, { id });
     }
-    const etag = await this.run("save", "WRITE", options, (signal) => this.writeItem(item, entry, conditions, signal));
+    const etag = await this.run("save", "WRITE", options, (signal) =>
+      this.writeItem(item, entry, conditions, signal),
+    );
     return { id, etag };
   }
 
@@ -306,15 +319,29 @@ export abstract class BaseStore<T> implements Store<T> {
   }
 
   saveMany(items: readonly T[], options?: OperationOptions): Promise<BatchOutcome<string>[]> {
-    return settleEach(items, (item) => String(this.safeId(item)), (item) => this.save(item, options));
+    return settleEach(
+      items,
+      (item) => String(this.safeId(item)),
+      (item) => this.save(item, options),
+    );
   }
 
   getMany(ids: readonly string[], options?: OperationOptions): Promise<BatchOutcome<T>[]> {
-    return settleEach(ids, (id) => id, (id) => this.get(id, options), BATCH_CONCURRENCY, "READ");
+    return settleEach(
+      ids,
+      (id) => id,
+      (id) => this.get(id, options),
+      BATCH_CONCURRENCY,
+      "READ",
+    );
   }
 
   deleteMany(ids: readonly string[], options?: OperationOptions): Promise<BatchOutcome<boolean>[]> {
-    return settleEach(ids, (id) => id, (id) => this.delete(id, options));
+    return settleEach(
+      ids,
+      (id) => id,
+      (id) => this.delete(id, options),
+    );
   }
 
   private safeId(item: T): unknown {
@@ -344,7 +371,11 @@ export async function settleEach<I, R>(
       try {
         outcomes[index] = { id, ok: true, value: await work(input) };
       } catch (error) {
-        outcomes[index] = { id, ok: false, error: toStoreError(error, failureCode, "batch item failed", { id }) };
+        outcomes[index] = {
+          id,
+          ok: false,
+          error: toStoreError(error, failureCode, "batch item failed", { id }),
+        };
       }
     }
   };

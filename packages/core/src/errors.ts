@@ -181,7 +181,12 @@ export function isStoreError(error: unknown, code?: StoreErrorCode): error is St
 }
 
 /** Wraps a non-store error into a `StoreError` of the given code; a store error passes through unchanged. */
-export function toStoreError(error: unknown, code: StoreErrorCode, message: string, extra: Extra = {}): StoreError {
+export function toStoreError(
+  error: unknown,
+  code: StoreErrorCode,
+  message: string,
+  extra: Extra = {},
+): StoreError {
   if (isStoreError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new StoreError(`${message}: ${detail}`, { ...extra, code, cause: error });

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "./errors.js";
 /** Longest id accepted, in UTF-8 bytes. */
 export const MAX_ID_BYTES = 512;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -16,7 +17,8 @@ export function validateId(id: unknown, what = "id"): string {
   if (Buffer.byteLength(id, "utf8") > MAX_ID_BYTES) {
     throw new InvalidArgumentError(`${what} is longer than ${MAX_ID_BYTES} UTF-8 bytes`);
   }
-  if (CONTROL.test(id)) throw new InvalidArgumentError(`${what} contains a control character: ${JSON.stringify(id)}`);
+  if (CONTROL.test(id))
+    throw new InvalidArgumentError(`${what} contains a control character: ${JSON.stringify(id)}`);
   if (LONE_SURROGATE.test(id)) throw new InvalidArgumentError(`${what} contains an unpaired surrogate`);
   for (const segment of id.split(/[/\\]/)) {
     if (segment === "." || segment === "..") {
@@ -41,7 +43,9 @@ export function encodeIdSegment(id: string): string {
   for (const char of id) {
     const escapeFirst = index === 0 && (char === "." || char === "_");
     if (!escapeFirst && SAFE.test(char)) out += char;
-    else for (const byte of Buffer.from(char, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else
+      for (const byte of Buffer.from(char, "utf8"))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
     index += char.length;
   }
   return out;
@@ -60,7 +64,11 @@ export function decodeIdSegment(segment: string): string {
 
 /** Namespaces and prefixes: a conservative charset, since they become directory names and key prefixes. */
 export function validateNamespace(value: unknown, what = "namespace"): string {
-  if (typeof value !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$/.test(value) || value.includes("..")) {
+  if (
+    typeof value !== "string" ||
+    !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value) ||
+    value.includes("..")
+  ) {
     throw new InvalidArgumentError(
       `${what} must be 1-128 characters of letters, digits, '_', '.', '-', starting with a letter or digit: ${JSON.stringify(value)}`,
     );

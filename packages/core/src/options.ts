@@ -1,4 +1,4 @@
-import { StoreConfigurationError, isStoreError } from "./errors.js";
+import { isStoreError, StoreConfigurationError } from "./errors.js";
 import { isPlainObject } from "./model/json.js";
 
 export type OptionType = "string" | "number" | "boolean" | "object" | "function" | "array" | "any";
@@ -52,7 +52,9 @@ export function validateOptions<T extends object>(owner: string, input: unknown,
     const actual = typeOf(value);
     if (rule.type !== "any" && actual !== rule.type) fail(`must be a ${rule.type}, got ${actual}`);
     if (rule.oneOf && !rule.oneOf.includes(value)) {
-      fail(`must be one of ${rule.oneOf.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`);
+      fail(
+        `must be one of ${rule.oneOf.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`,
+      );
     }
     if (typeof value === "number") {
       if (!Number.isFinite(value)) fail("must be a finite number");

@@ -1,7 +1,12 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BackendNotInstalledError, InvalidArgumentError, StoreConfigurationError, isStoreError } from "./errors.js";
+import {
+  BackendNotInstalledError,
+  InvalidArgumentError,
+  isStoreError,
+  StoreConfigurationError,
+} from "./errors.js";
 import type { Store } from "./store.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: a factory may build a store of any item type.
@@ -42,7 +47,8 @@ const state: RegistryState = globalStore[KEY] ?? { backends: new Map(), aliases:
 globalStore[KEY] = state;
 
 function normalizeName(name: unknown): string {
-  if (typeof name !== "string" || name.trim() === "") throw new InvalidArgumentError("Backend name must be a non-empty string");
+  if (typeof name !== "string" || name.trim() === "")
+    throw new InvalidArgumentError("Backend name must be a non-empty string");
   return name.trim().toLowerCase();
 }
 
@@ -58,10 +64,14 @@ function canonicalName(name: string): string {
 
 /** Registers a backend under `name` (and its aliases). Backend packages call this when imported. */
 export function registerStore(name: string, factory: StoreFactory, meta?: Partial<BackendMeta>): void {
-  if (typeof factory !== "function") throw new InvalidArgumentError("registerStore: factory must be a function");
+  if (typeof factory !== "function")
+    throw new InvalidArgumentError("registerStore: factory must be a function");
   const canonical = canonicalName(name);
-  const packageName = meta?.packageName ?? KNOWN_BACKENDS[canonical]?.packageName ?? `@truthound/store-${canonical}`;
-  const aliases = [...(KNOWN_BACKENDS[canonical]?.aliases ?? []), ...(meta?.aliases ?? [])].map(normalizeName);
+  const packageName =
+    meta?.packageName ?? KNOWN_BACKENDS[canonical]?.packageName ?? `@truthound/store-${canonical}`;
+  const aliases = [...(KNOWN_BACKENDS[canonical]?.aliases ?? []), ...(meta?.aliases ?? [])].map(
+    normalizeName,
+  );
   state.backends.set(canonical, { name: canonical, factory, meta: { ...meta, packageName, aliases } });
   for (const alias of aliases) state.aliases.set(alias, canonical);
 }
@@ -98,9 +108,12 @@ async function importBackend(packageName: string): Promise<void> {
   try {
     resolved = createRequire(join(process.cwd(), "noop.js")).resolve(packageName);
   } catch {
-    throw new BackendNotInstalledError(`Backend package ${packageName} is not installed. Install it with: pnpm add ${packageName}`, {
-      details: { packageName },
-    });
+    throw new BackendNotInstalledError(
+      `Backend package ${packageName} is not installed. Install it with: pnpm add ${packageName}`,
+      {
+        details: { packageName },
+      },
+    );
   }
   await import(pathToFileURL(resolved).href);
 }
@@ -110,7 +123,10 @@ async function importBackend(packageName: string): Promise<void> {
  * (which registers itself); if that package is not installed, throws `BACKEND_NOT_INSTALLED` naming it.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the item type depends on the backend and its options.
-export async function getStore<S extends Store<any> = Store<any>>(name: string, options: Record<string, unknown> = {}): Promise<S> {
+export async function getStore<S extends Store<any> = Store<any>>(
+  name: string,
+  options: Record<string, unknown> = {},
+): Promise<S> {
   const canonical = canonicalName(name);
   if (!state.backends.has(canonical)) {
     const packageName = packageForBackend(canonical);

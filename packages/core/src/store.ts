@@ -48,7 +48,9 @@ export interface Page<T> {
   nextCursor: string | undefined;
 }
 
-export type BatchOutcome<R> = { id: string; ok: true; value: R } | { id: string; ok: false; error: StoreError };
+export type BatchOutcome<R> =
+  | { id: string; ok: true; value: R }
+  | { id: string; ok: false; error: StoreError };
 
 export interface IterQueryOptions extends OperationOptions {
   batchSize?: number;

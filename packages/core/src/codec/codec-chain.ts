@@ -1,4 +1,4 @@
-import { StoreIntegrityError, isStoreError } from "../errors.js";
+import { isStoreError, StoreIntegrityError } from "../errors.js";
 import type { Codec } from "./codec.js";
 import { resolveCodec } from "./codec-registry.js";
 import { type ChainHeaderEntry, readChainHeader, writeChainHeader } from "./header.js";
@@ -15,7 +15,11 @@ export class CodecChain {
   }
 
   async encode(data: Uint8Array): Promise<Uint8Array> {
-    const entries: ChainHeaderEntry[] = this.codecs.map((c) => ({ id: c.id, v: c.version, p: c.headerParams() }));
+    const entries: ChainHeaderEntry[] = this.codecs.map((c) => ({
+      id: c.id,
+      v: c.version,
+      p: c.headerParams(),
+    }));
     const header = writeChainHeader(entries);
     let body = data;
     for (const [i, codec] of this.codecs.entries()) {
@@ -34,7 +38,9 @@ export class CodecChain {
       const entry = entries[i] as ChainHeaderEntry;
       const codec = resolveCodec(entry.id, entry.p, this.codecs);
       if (entry.v > codec.version) {
-        throw new StoreIntegrityError(`Codec '${entry.id}' version ${entry.v} is newer than this one (${codec.version})`);
+        throw new StoreIntegrityError(
+          `Codec '${entry.id}' version ${entry.v} is newer than this one (${codec.version})`,
+        );
       }
       try {
         body = await codec.decode(body, { aad: headerBytes, params: entry.p });

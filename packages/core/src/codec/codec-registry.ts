@@ -20,7 +20,11 @@ export function listRegisteredCodecs(): string[] {
   return [...registry.keys()].sort();
 }
 
-export function resolveCodec(id: string, params: Readonly<Record<string, unknown>>, configured: readonly Codec[]): Codec {
+export function resolveCodec(
+  id: string,
+  params: Readonly<Record<string, unknown>>,
+  configured: readonly Codec[],
+): Codec {
   const own = configured.find((codec) => codec.id === id);
   if (own) return own;
   const factory = registry.get(id);

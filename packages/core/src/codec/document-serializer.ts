@@ -2,8 +2,8 @@ import { Buffer, isUtf8 } from "node:buffer";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { StoreIntegrityError, StoreSerializationError } from "../errors.js";
-import { CodecChain } from "./codec-chain.js";
 import type { Codec } from "./codec.js";
+import { CodecChain } from "./codec-chain.js";
 import { hasChainMagic } from "./header.js";
 
 const gzip = promisify(zlib.gzip);
@@ -72,7 +72,9 @@ export class DocumentSerializer {
     try {
       return JSON.parse(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString("utf8"));
     } catch (cause) {
-      throw new StoreSerializationError("Stored document is not valid JSON (corrupt or truncated)", { cause });
+      throw new StoreSerializationError("Stored document is not valid JSON (corrupt or truncated)", {
+        cause,
+      });
     }
   }
 }

@@ -51,7 +51,9 @@ export function readChainHeader(data: Uint8Array): ParsedChain {
   const entries = isPlainObject(parsed) ? parsed.c : undefined;
   if (
     !Array.isArray(entries) ||
-    !entries.every((e) => isPlainObject(e) && typeof e.id === "string" && typeof e.v === "number" && isPlainObject(e.p))
+    !entries.every(
+      (e) => isPlainObject(e) && typeof e.id === "string" && typeof e.v === "number" && isPlainObject(e.p),
+    )
   ) {
     throw new StoreIntegrityError("Codec header is corrupt");
   }

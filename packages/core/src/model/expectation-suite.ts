@@ -1,6 +1,6 @@
 import { StoreSerializationError } from "../errors.js";
 import { extraKeys, isPlainObject } from "./json.js";
-import { type Instant, formatInstant, parseInstant } from "./timestamp.js";
+import { formatInstant, type Instant, parseInstant } from "./timestamp.js";
 
 export interface ExpectationInit {
   expectationType: string;
@@ -72,7 +72,15 @@ export interface ExpectationSuiteInit {
   extra?: Record<string, unknown>;
 }
 
-const SUITE_KEYS = ["name", "data_asset", "expectations", "meta", "created_at", "updated_at", "tags"] as const;
+const SUITE_KEYS = [
+  "name",
+  "data_asset",
+  "expectations",
+  "meta",
+  "created_at",
+  "updated_at",
+  "tags",
+] as const;
 
 /** A named set of expectations for one data asset. Its id is its `name`. */
 export class ExpectationSuite {
@@ -98,7 +106,11 @@ export class ExpectationSuite {
   }
 
   static create(name: string, dataAsset: string, expectations: ExpectationInit[] = []): ExpectationSuite {
-    return new ExpectationSuite({ name, dataAsset, expectations: expectations.map((e) => new Expectation(e)) });
+    return new ExpectationSuite({
+      name,
+      dataAsset,
+      expectations: expectations.map((e) => new Expectation(e)),
+    });
   }
 
   get id(): string {
@@ -141,7 +153,8 @@ export class ExpectationSuite {
       throw new StoreSerializationError("expectation suite: 'name' and 'data_asset' are required strings");
     }
     const expectations = data.expectations ?? [];
-    if (!Array.isArray(expectations)) throw new StoreSerializationError("expectation suite: 'expectations' must be a list");
+    if (!Array.isArray(expectations))
+      throw new StoreSerializationError("expectation suite: 'expectations' must be a list");
     const suite = new ExpectationSuite({
       name: data.name,
       dataAsset: data.data_asset,

@@ -67,7 +67,8 @@ export class ResultStatistics {
     for (const [name, key] of COUNTERS) {
       const value = data[key];
       if (value === undefined || value === null) continue;
-      if (typeof value !== "number") throw new StoreSerializationError(`statistics: '${key}' must be a number`);
+      if (typeof value !== "number")
+        throw new StoreSerializationError(`statistics: '${key}' must be a number`);
       init[name] = value;
     }
     init.extra = extraKeys(data, [...COUNTERS.map(([, key]) => key), "pass_rate", "issue_rate"]);

@@ -24,7 +24,8 @@ export function parseInstant(value: string | Date | number): Instant {
     if (!Number.isFinite(value)) throw new InvalidArgumentError(`Invalid epoch milliseconds: ${value}`);
     return { ms: Math.floor(value), micros: 0 };
   }
-  if (typeof value !== "string") throw new InvalidArgumentError(`Expected an ISO 8601 time, got ${typeof value}`);
+  if (typeof value !== "string")
+    throw new InvalidArgumentError(`Expected an ISO 8601 time, got ${typeof value}`);
   const m = ISO.exec(value.trim());
   if (!m) throw new InvalidArgumentError(`Invalid ISO 8601 time: ${JSON.stringify(value)}`);
   const [, y, mo, d, h, mi, s, frac, zone] = m;

@@ -1,8 +1,8 @@
-import { StoreSerializationError, isStoreError } from "../errors.js";
+import { isStoreError, StoreSerializationError } from "../errors.js";
 import { extraKeys, isPlainObject } from "./json.js";
 import { generateRunId } from "./run-id.js";
 import { ResultStatistics } from "./statistics.js";
-import { type Instant, formatInstant, parseInstant } from "./timestamp.js";
+import { formatInstant, type Instant, parseInstant } from "./timestamp.js";
 import { ValidatorResult } from "./validator-result.js";
 
 export const RESULT_STATUSES = ["success", "failure", "error", "warning"] as const;
@@ -151,17 +151,22 @@ export class ValidationResult {
       throw new StoreSerializationError(`validation result: unknown status ${JSON.stringify(data.status)}`);
     }
     const results = data.results ?? [];
-    if (!Array.isArray(results)) throw new StoreSerializationError("validation result: 'results' must be a list");
+    if (!Array.isArray(results))
+      throw new StoreSerializationError("validation result: 'results' must be a list");
     let runTime: Instant;
     try {
       runTime = parseInstant(data.run_time as string);
     } catch (error) {
-      throw new StoreSerializationError(`validation result: bad 'run_time' ${JSON.stringify(data.run_time)}`, {
-        cause: isStoreError(error) ? error : undefined,
-      });
+      throw new StoreSerializationError(
+        `validation result: bad 'run_time' ${JSON.stringify(data.run_time)}`,
+        {
+          cause: isStoreError(error) ? error : undefined,
+        },
+      );
     }
     const tags = data.tags ?? {};
-    if (!isPlainObject(tags)) throw new StoreSerializationError("validation result: 'tags' must be an object");
+    if (!isPlainObject(tags))
+      throw new StoreSerializationError("validation result: 'tags' must be an object");
     const result = new ValidationResult({
       runId: data.run_id as string,
       runTime: runTime.ms,

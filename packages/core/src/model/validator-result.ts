@@ -71,7 +71,9 @@ export class ValidatorResult {
   static fromDict(data: unknown): ValidatorResult {
     if (!isPlainObject(data)) throw new StoreSerializationError("A validator result must be a JSON object");
     if (typeof data.validator_name !== "string") {
-      throw new StoreSerializationError("validator result: 'validator_name' is required and must be a string");
+      throw new StoreSerializationError(
+        "validator result: 'validator_name' is required and must be a string",
+      );
     }
     if (typeof data.success !== "boolean") {
       throw new StoreSerializationError("validator result: 'success' is required and must be a boolean");

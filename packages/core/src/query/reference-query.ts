@@ -1,5 +1,5 @@
 import type { IndexEntry } from "../model/adapter.js";
-import { type NormalizedQuery, type SortKey, encodeCursor } from "./store-query.js";
+import { encodeCursor, type NormalizedQuery, type SortKey } from "./store-query.js";
 
 /** Compares strings by Unicode code point, the order of UTF-8 bytes, PostgreSQL's "C" collation and Redis. */
 export function compareCodePoints(a: string, b: string): number {
@@ -18,7 +18,8 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 export function sortKeyOf(entry: IndexEntry, orderBy: NormalizedQuery["orderBy"]): SortKey {
-  const primary = orderBy === "runTime" ? entry.runTimeMs : orderBy === "dataAsset" ? entry.dataAsset : entry.status;
+  const primary =
+    orderBy === "runTime" ? entry.runTimeMs : orderBy === "dataAsset" ? entry.dataAsset : entry.status;
   return [primary, entry.runTimeMs, entry.id];
 }
 

@@ -43,7 +43,10 @@ export class CircuitBreaker {
   }
 
   get state(): CircuitState {
-    if (this.#state === "open" && this.#options.clock.now() - this.#openedAt >= this.#options.resetTimeoutMs) {
+    if (
+      this.#state === "open" &&
+      this.#options.clock.now() - this.#openedAt >= this.#options.resetTimeoutMs
+    ) {
       this.#transition("half-open");
     }
     return this.#state;
@@ -91,7 +94,10 @@ export class CircuitBreaker {
   }
 
   #onFailure(): void {
-    if (this.#state === "half-open") return this.#transition("open");
+    if (this.#state === "half-open") {
+      this.#transition("open");
+      return;
+    }
     if (++this.#failures >= this.#options.failureThreshold) this.#transition("open");
   }
 }

@@ -10,11 +10,15 @@ export interface DeadlineOptions {
  * Runs `work` with a signal that aborts on the caller's signal or after `timeoutMs`. Rejects with ABORTED or
  * TIMEOUT as soon as either fires, even if `work` ignores its signal. Costs nothing when neither is given.
  */
-export function withDeadline<T>(work: (signal: AbortSignal | undefined) => Promise<T>, options: DeadlineOptions): Promise<T> {
+export function withDeadline<T>(
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+  options: DeadlineOptions,
+): Promise<T> {
   const { signal, timeoutMs } = options;
   if (signal === undefined && timeoutMs === undefined) return work(undefined);
   const what = options.operation ?? "operation";
-  if (signal?.aborted) return Promise.reject(new StoreAbortedError(`${what} aborted`, { cause: signal.reason }));
+  if (signal?.aborted)
+    return Promise.reject(new StoreAbortedError(`${what} aborted`, { cause: signal.reason }));
   const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;

@@ -34,7 +34,10 @@ export function retryDelay(attempt: number, options: RetryOptions = {}): number 
 }
 
 /** Runs `operation`, retrying retryable failures with exponential backoff and jitter. Only for idempotent work. */
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const retries = options.retries ?? 3;
   const isRetryable = options.isRetryable ?? ((error: unknown) => isStoreError(error) && error.retryable);
   const scheduler = options.scheduler ?? systemScheduler;
