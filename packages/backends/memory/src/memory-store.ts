@@ -1,5 +1,6 @@
 import {
   BaseStore,
+  type Clock,
   type IndexEntry,
   type ItemAdapter,
   type ItemWithEtag,
@@ -8,11 +9,10 @@ import {
   type StoreCapabilities,
   StoreConflictError,
   StoreNotFoundError,
-  type WriteConditions,
-  type Clock,
+  type ValidationResult,
   validateOptions,
   validationResultAdapter,
-  type ValidationResult,
+  type WriteConditions,
 } from "@truthound/store-core";
 
 export interface MemoryStoreOptions<T = ValidationResult> {
@@ -84,7 +84,10 @@ export class MemoryStore<T = ValidationResult> extends BaseStore<T> {
   protected async writeItem(item: T, entry: IndexEntry, conditions: WriteConditions): Promise<string> {
     const existing = this.#items.get(entry.id);
     if (conditions.ifNoneMatch === "*" && existing) {
-      throw new StoreConflictError(`Item already exists: ${entry.id}`, { backend: this.backend, id: entry.id });
+      throw new StoreConflictError(`Item already exists: ${entry.id}`, {
+        backend: this.backend,
+        id: entry.id,
+      });
     }
     if (conditions.ifMatch !== undefined && (!existing || String(existing.version) !== conditions.ifMatch)) {
       throw new StoreConflictError(`Etag mismatch for ${entry.id}`, { backend: this.backend, id: entry.id });
@@ -107,7 +110,8 @@ export class MemoryStore<T = ValidationResult> extends BaseStore<T> {
   protected async readItem(id: string): Promise<ItemWithEtag<T>> {
     const slot = this.#items.get(id);
     if (!slot) throw new StoreNotFoundError(id, { backend: this.backend, itemType: this.adapter.itemType });
-    const item = slot.json === undefined ? (slot.item as T) : this.adapter.fromDocument(JSON.parse(slot.json));
+    const item =
+      slot.json === undefined ? (slot.item as T) : this.adapter.fromDocument(JSON.parse(slot.json));
     return { item, etag: String(slot.version) };
   }
 
