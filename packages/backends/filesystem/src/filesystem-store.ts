@@ -19,7 +19,13 @@ import { DocumentDirectory } from "./io/document-directory.js";
 import { etagOf } from "./io/etag.js";
 import { FileLock } from "./io/file-lock.js";
 import { BACKEND } from "./io/fs-errors.js";
-import { type IndexStatus, type Layout, ProblemLog, type RebuildReport } from "./layout.js";
+import {
+  type EncodedDocument,
+  type IndexStatus,
+  type Layout,
+  ProblemLog,
+  type RebuildReport,
+} from "./layout.js";
 import { NativeLayout } from "./native/native-layout.js";
 import { type FileSystemStoreOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { PythonLayout } from "./python/python-layout.js";
@@ -48,6 +54,7 @@ export class FileSystemStore<T = ValidationResult> extends BaseStore<T> {
   readonly directory: string;
   readonly layout: "native" | "python";
   readonly #layout: Layout;
+  readonly #lock: FileLock;
 
   constructor(options: FileSystemStoreOptions<T> = {}) {
     const o: ResolvedOptions<T> = resolveOptions(options);
@@ -71,6 +78,7 @@ export class FileSystemStore<T = ValidationResult> extends BaseStore<T> {
     const durable = o.durability === "fsync";
     const docs = new DocumentDirectory(this.directory, durable);
     const lock = new FileLock(o.lockTimeoutMs);
+    this.#lock = lock;
     const problems = new ProblemLog();
     const decode = (bytes: Uint8Array) => this.#entryOf(bytes);
     const itemType = this.adapter.itemType;
@@ -109,8 +117,9 @@ export class FileSystemStore<T = ValidationResult> extends BaseStore<T> {
     return this.#layout.initialize(signal);
   }
 
-  protected doClose(): Promise<void> {
-    return this.#layout.close();
+  protected async doClose(): Promise<void> {
+    await this.#layout.close();
+    await this.#lock.close();
   }
 
   protected async writeItem(
@@ -119,12 +128,20 @@ export class FileSystemStore<T = ValidationResult> extends BaseStore<T> {
     conditions: WriteConditions,
     signal: AbortSignal | undefined,
   ): Promise<string> {
+    let encoding: Promise<EncodedDocument> | undefined;
+    const encode = () => {
+      encoding ??= this.#encode(item);
+      return encoding;
+    };
+    await this.#layout.write({ id: entry.id, entry, conditions, encode }, signal);
+    return (await encode()).etag;
+  }
+
+  async #encode(item: T): Promise<EncodedDocument> {
     const document = this.adapter.toDocument(item);
     const bytes = await this.serializer.serialize(document);
-    const etag = etagOf(bytes);
     const runTimeText = typeof document.run_time === "string" ? document.run_time : undefined;
-    await this.#layout.write({ id: entry.id, entry, bytes, etag, runTimeText, conditions }, signal);
-    return etag;
+    return { bytes, etag: etagOf(bytes), runTimeText };
   }
 
   protected async readItem(id: string): Promise<ItemWithEtag<T>> {

@@ -9,15 +9,25 @@ export interface StoredDocument {
   checkId?: boolean;
 }
 
-/** What one save hands to the layout. */
-export interface PreparedWrite {
-  id: string;
-  entry: IndexEntry;
+/** A serialised document, ready to be written. */
+export interface EncodedDocument {
   bytes: Uint8Array;
   etag: string;
   /** `run_time` as the document states it (keeps microseconds for the Python index), if it has one. */
   runTimeText: string | undefined;
+}
+
+/** What one save hands to the layout. */
+export interface PreparedWrite {
+  id: string;
+  entry: IndexEntry;
   conditions: WriteConditions;
+  /**
+   * Serialises the item; every call returns the same promise. A layout calls it after starting the file
+   * operations that need no bytes (creating the temporary file, taking the lock), so the CPU work of
+   * serialising and hashing overlaps them.
+   */
+  encode(): Promise<EncodedDocument>;
 }
 
 export interface RebuildReport {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { CoalescedSync } from "./coalesced-sync.js";
 import { fsError, isNotFound } from "./fs-errors.js";
 import { randomToken } from "./process-identity.js";
+import { TempFile } from "./temp-file.js";
 
 /** Prefix of temporary files; `_` keeps them out of document listings (ours and Truthound-py's). */
 export const TEMP_PREFIX = "_tmp-";
@@ -30,33 +31,35 @@ export class DocumentDirectory {
     return join(this.path, name);
   }
 
-  /** Writes `bytes` to a new temporary file (fsynced when durable); returns its path. */
+  /**
+   * Creates a new temporary file to be written later (synced when durable): the `open` is issued before this
+   * returns its promise, so a caller can prepare the bytes meanwhile.
+   */
+  createTemp(): Promise<TempFile> {
+    return TempFile.create(join(this.path, `${this.#tempStem}${++this.#tempCounter}`), this.durable);
+  }
+
+  /** Writes `bytes` to a new temporary file (durable when the directory is); returns its path. */
   async writeTemp(bytes: Uint8Array): Promise<string> {
-    const tempPath = join(this.path, `${this.#tempStem}${++this.#tempCounter}`);
-    let handle: FileHandle | undefined;
-    try {
-      handle = await open(tempPath, "wx");
-      await handle.writeFile(bytes);
-      if (this.durable) await handle.datasync();
-      await handle.close();
-      handle = undefined;
-      return tempPath;
-    } catch (error) {
-      await handle?.close().catch(() => undefined);
-      await this.discard(tempPath);
-      throw fsError(error, "WRITE", `Cannot write temporary file in ${this.path}`);
-    }
+    const temp = await this.createTemp();
+    await temp.write(bytes);
+    return temp.path;
   }
 
   /** Atomically replaces `name` with the temporary file, then makes the rename durable. */
   async install(tempPath: string, name: string): Promise<void> {
+    await this.place(tempPath, name);
+    await this.sync();
+  }
+
+  /** Atomically replaces `name` with the temporary file (removed if that fails); not yet durable. */
+  async place(tempPath: string, name: string): Promise<void> {
     try {
       await rename(tempPath, join(this.path, name));
     } catch (error) {
       await this.discard(tempPath);
       throw fsError(error, "WRITE", `Cannot rename into ${name}`);
     }
-    await this.sync();
   }
 
   /** Writes a whole file crash-safely. */

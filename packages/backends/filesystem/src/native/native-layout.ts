@@ -13,7 +13,10 @@ import { DocumentDirectory } from "../io/document-directory.js";
 import { etagOf } from "../io/etag.js";
 import type { FileLock } from "../io/file-lock.js";
 import { BACKEND, fsError, isNotFound } from "../io/fs-errors.js";
+import { KeyedMutex } from "../io/keyed-mutex.js";
+import type { TempFile } from "../io/temp-file.js";
 import type {
+  EncodedDocument,
   EntryDecoder,
   IndexStatus,
   Layout,
@@ -54,6 +57,7 @@ export class NativeLayout implements Layout {
   readonly #index: NativeIndex;
   /** Our pending mutations by sequence number: the log their pending record went to. */
   readonly #pendingLog = new Map<number, string>();
+  readonly #mutex = new KeyedMutex();
 
   constructor(deps: NativeLayoutDeps) {
     this.#deps = deps;
@@ -99,60 +103,120 @@ export class NativeLayout implements Layout {
     return join(this.#locksDir, `${file}.lock`);
   }
 
+  /**
+   * Takes the id's in-process mutex, then its lock file. When the mutex is free the lock's `link()` is issued
+   * before this returns, so it overlaps the caller's other work.
+   */
+  #lockId(file: string, signal: AbortSignal | undefined): Promise<HeldLock> {
+    const path = this.#lockPath(file);
+    const free = this.#mutex.tryAcquire(file);
+    const linking = free === undefined ? undefined : this.#deps.lock.acquire(path, signal);
+    return (async () => {
+      const unlock = free ?? (await this.#mutex.acquire(file));
+      try {
+        return new HeldLock(await (linking ?? this.#deps.lock.acquire(path, signal)), unlock);
+      } catch (error) {
+        unlock();
+        throw error;
+      }
+    })();
+  }
+
+  /**
+   * Two chains run at once: the temporary file is created, written and (when durable) synced, while the id's
+   * lock is taken, the write conditions checked and the pending record logged (and synced). Serialising the
+   * document overlaps both. Only then is the temporary file renamed over the document. The pending record is
+   * durable before the rename can be, so after any crash either the document is unchanged or the log says the
+   * id may have changed and the document decides. Other processes may take the lock file while the rename is
+   * synced; the mutex keeps this process's records of the id in order until the committed record is logged.
+   */
   async write(w: PreparedWrite, signal: AbortSignal | undefined): Promise<void> {
-    const { docs, naming } = this.#deps;
-    const file = naming.nameOf(w.id);
-    // The temporary file needs no lock: write it while waiting for the id's lock.
-    const [tempOutcome, lockOutcome] = await Promise.allSettled([
-      docs.writeTemp(w.bytes),
-      this.#deps.lock.acquire(this.#lockPath(file), signal),
+    const file = this.#deps.naming.nameOf(w.id);
+    const opening = this.#deps.docs.createTemp();
+    const locking = this.#lockId(file, signal);
+    const encoding = w.encode();
+    // Both chains await `encoding`, but only once their file operation returns: mark it handled meanwhile.
+    encoding.catch(() => undefined);
+    const [written, intent] = await Promise.allSettled([
+      this.#writeTemp(opening, encoding),
+      this.#logIntent(w, file, locking, encoding, signal),
     ]);
-    if (tempOutcome.status === "rejected" || lockOutcome.status === "rejected") {
-      if (tempOutcome.status === "fulfilled") await docs.discard(tempOutcome.value);
-      if (lockOutcome.status === "fulfilled") await lockOutcome.value();
-      throw tempOutcome.status === "rejected"
-        ? tempOutcome.reason
-        : (lockOutcome as PromiseRejectedResult).reason;
+    if (written.status === "rejected" || intent.status === "rejected") {
+      // Each chain cleaned up after itself; undo what the one that succeeded did.
+      if (written.status === "fulfilled") await written.value.discard();
+      if (intent.status === "fulfilled") {
+        this.#append({ k: "x", n: intent.value.record.n });
+        await intent.value.held.release();
+      }
+      throw intent.status === "rejected" ? intent.reason : (written as PromiseRejectedResult).reason;
     }
-    const temp = tempOutcome.value;
-    const release = lockOutcome.value;
+    const { docs } = this.#deps;
+    const { record, previousFile, held } = intent.value;
     try {
-      if (signal?.aborted) throw new StoreAbortedError("save aborted", { backend: BACKEND, id: w.id });
-      await this.#checkConditions(w.id, w.conditions);
+      try {
+        await docs.place(written.value.path, file);
+      } catch (error) {
+        this.#append({ k: "x", n: record.n });
+        throw error;
+      }
+      // From here the document is replaced: a failure leaves the pending record for the document to settle.
+      if (previousFile !== undefined && previousFile !== file) await docs.remove(previousFile);
+      const releasing = held.releaseFile();
+      await Promise.all([docs.sync(), releasing]);
+      const committed: SaveRecord = { ...record, k: "s" };
+      const { name } = this.#append(committed);
+      this.#index.ownSave(committed, name);
+    } finally {
+      await held.release();
+    }
+  }
+
+  async #writeTemp(opening: Promise<TempFile>, encoding: Promise<EncodedDocument>): Promise<TempFile> {
+    const temp = await opening;
+    let bytes: Uint8Array;
+    try {
+      bytes = (await encoding).bytes;
     } catch (error) {
-      await docs.discard(temp);
-      await release();
+      await temp.discard();
       throw error;
     }
+    await temp.write(bytes);
+    return temp;
+  }
+
+  /** Under the id's lock: checks the conditions and logs the pending save, durably when durable. */
+  async #logIntent(
+    w: PreparedWrite,
+    file: string,
+    locking: Promise<HeldLock>,
+    encoding: Promise<EncodedDocument>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ record: SaveRecord; previousFile: string | undefined; held: HeldLock }> {
+    const held = await locking;
+    let pending: SaveRecord | undefined;
     try {
+      const { etag } = await encoding;
+      if (signal?.aborted) throw new StoreAbortedError("save aborted", { backend: BACKEND, id: w.id });
+      await this.#checkConditions(w.id, w.conditions);
       const previousFile = this.#index.state.get(w.id)?.file;
-      const n = this.#writer.nextSequence();
-      const base = {
-        n,
+      pending = {
+        k: "ps",
+        n: this.#writer.nextSequence(),
         w: this.#deps.now(),
         id: w.id,
         f: file,
-        e: w.etag,
+        e: etag,
         a: w.entry.dataAsset,
         t: w.entry.runTimeMs,
         s: w.entry.status,
         g: w.entry.tags,
       };
-      const pending = this.#append({ k: "ps", ...base });
-      try {
-        await pending.sync();
-        await docs.install(temp, file);
-      } catch (error) {
-        await docs.discard(temp);
-        this.#append({ k: "x", n });
-        throw error;
-      }
-      if (previousFile !== undefined && previousFile !== file) await docs.remove(previousFile);
-      const committed: SaveRecord = { k: "s", ...base };
-      const { name } = this.#append(committed);
-      this.#index.ownSave(committed, name);
-    } finally {
-      await release();
+      await this.#append(pending).sync();
+      return { record: pending, previousFile, held };
+    } catch (error) {
+      if (pending !== undefined) this.#append({ k: "x", n: pending.n });
+      await held.release();
+      throw error;
     }
   }
 
@@ -217,7 +281,7 @@ export class NativeLayout implements Layout {
   async remove(id: string, signal: AbortSignal | undefined): Promise<boolean> {
     const { docs, naming } = this.#deps;
     const file = naming.nameOf(id);
-    const release = await this.#deps.lock.acquire(this.#lockPath(file), signal);
+    const held = await this.#lockId(file, signal);
     try {
       await this.#index.refresh();
       const files = new Set([file, this.#index.state.get(id)?.file ?? file]);
@@ -235,7 +299,7 @@ export class NativeLayout implements Layout {
       this.#index.ownDelete(id, name);
       return removed;
     } finally {
-      await release();
+      await held.release();
     }
   }
 
@@ -281,5 +345,28 @@ export class NativeLayout implements Layout {
       problems: this.#deps.problems.list(),
       lastCompactionError: this.#index.lastCompactionError,
     };
+  }
+}
+
+/** An id's lock file plus its in-process mutex; the file can be given up first. */
+class HeldLock {
+  #releasingFile: Promise<void> | undefined;
+
+  constructor(
+    readonly releaseFileOnce: () => Promise<void>,
+    readonly unlock: () => void,
+  ) {}
+
+  releaseFile(): Promise<void> {
+    this.#releasingFile ??= this.releaseFileOnce();
+    return this.#releasingFile;
+  }
+
+  async release(): Promise<void> {
+    try {
+      await this.releaseFile();
+    } finally {
+      this.unlock();
+    }
   }
 }

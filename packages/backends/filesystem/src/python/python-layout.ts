@@ -235,7 +235,8 @@ export class PythonLayout implements Layout {
   async write(w: PreparedWrite, signal: AbortSignal | undefined): Promise<void> {
     const { docs, naming } = this.#deps;
     const file = naming.nameOf(w.id);
-    const temp = await docs.writeTemp(w.bytes);
+    const { bytes, runTimeText } = await w.encode();
+    const temp = await docs.writeTemp(bytes);
     try {
       await this.#underLock(signal, async () => {
         await this.#refresh();
@@ -247,7 +248,7 @@ export class PythonLayout implements Layout {
           for (const other of naming.candidatesOf(w.id)) if (other !== file) await docs.remove(other);
           if (previous !== undefined && previous !== file) await docs.remove(previous);
           const runTime = naiveIsoTime(
-            w.runTimeText === undefined ? { ms: w.entry.runTimeMs, micros: 0 } : parseInstant(w.runTimeText),
+            runTimeText === undefined ? { ms: w.entry.runTimeMs, micros: 0 } : parseInstant(runTimeText),
           );
           await this.#writeIndex({ ...this.#raw, [w.id]: pythonIndexEntry(w.entry, runTime, file) });
         });
