@@ -52,6 +52,36 @@ describe("FileLock", () => {
     await lock.close();
   });
 
+  it("admits one holder at a time when many contenders find the same dead lock at once", async () => {
+    for (let round = 0; round < 10; round++) {
+      const dir = tempDir("lock-dead-race");
+      const pid = deadPid();
+      const deadOwner = join(dir, `owner-${pid}-0000.owner`);
+      writeFileSync(deadOwner, formatOwner({ ...currentProcess, pid }, "t"));
+      const path = join(dir, "a.lock");
+      linkSync(deadOwner, path);
+      const locks = [new FileLock(5000), new FileLock(5000), new FileLock(5000)];
+      let holders = 0;
+      let maxHolders = 0;
+      let acquisitions = 0;
+      await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const release = await (locks[i % locks.length] as FileLock).acquire(path, undefined);
+          holders++;
+          acquisitions++;
+          maxHolders = Math.max(maxHolders, holders);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          holders--;
+          await release();
+        }),
+      );
+      expect(acquisitions).toBe(12);
+      expect(maxHolders).toBe(1);
+      for (const lock of locks) await lock.close();
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
   it("waits for a live owner: TIMEOUT after lockTimeoutMs, tryAcquire gives up, ABORTED on a signal", async () => {
     const dir = tempDir("lock-live");
     const path = join(dir, "a.lock");

@@ -153,27 +153,55 @@ export class FileLock {
     }
   }
 
-  /** Breaks the lock if its owner is dead; true when the caller should retry at once. */
+  /**
+   * Breaks the lock if its owner is dead; true when the caller should retry at once. Breakers are serialized by
+   * a second lock (`{path}.breaking`): only a breaker removes a lock it does not own, and it re-reads the owner
+   * under that lock, so a lock just taken by a live process is never removed (several processes may find the
+   * same dead lock at once).
+   */
   async #breakIfStale(path: string): Promise<boolean> {
     const seen = await readOwnerText(path);
     if (seen === undefined) return true;
-    const owner = parseOwner(seen);
-    if (owner === undefined || livenessOf(owner) !== "dead") return false;
-    // Move the lock aside and check it is still the dead owner's: a live process may have taken the name
-    // between our read and rename, and then its lock goes back with link(), which never overwrites.
-    const aside = `${path}.stale-${randomToken()}`;
-    try {
-      await rename(path, aside);
-    } catch (error) {
-      if (isNotFound(error)) return true;
-      throw fsError(error, "WRITE", `Cannot break stale lock ${path}`);
+    if (!isDeadOwner(seen)) return false;
+    const breaker = `${path}${BREAKER_SUFFIX}`;
+    if (!(await this.#tryLink(await this.#ownerFileFor(dirname(path)), breaker))) {
+      await removeDeadBreaker(breaker);
+      return false;
     }
     try {
-      if ((await readOwnerText(aside)) !== seen) await link(aside, path).catch(() => undefined);
+      if ((await readOwnerText(path)) === seen) await this.#release(path);
     } finally {
-      await unlink(aside).catch(() => undefined);
+      await this.#release(breaker);
     }
     return true;
+  }
+}
+
+const BREAKER_SUFFIX = ".breaking";
+
+function isDeadOwner(text: string): boolean {
+  const owner = parseOwner(text);
+  return owner !== undefined && livenessOf(owner) === "dead";
+}
+
+/**
+ * A breaker that died while breaking leaves its `.breaking` lock behind. It is moved aside and put back unless
+ * it is still the dead breaker's (link() never overwrites a breaker taken meanwhile).
+ */
+async function removeDeadBreaker(breaker: string): Promise<void> {
+  const seen = await readOwnerText(breaker);
+  if (seen === undefined || !isDeadOwner(seen)) return;
+  const aside = `${breaker}.stale-${randomToken()}`;
+  try {
+    await rename(breaker, aside);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw fsError(error, "WRITE", `Cannot break stale lock ${breaker}`);
+  }
+  try {
+    if ((await readOwnerText(aside)) !== seen) await link(aside, breaker).catch(() => undefined);
+  } finally {
+    await unlink(aside).catch(() => undefined);
   }
 }
 
