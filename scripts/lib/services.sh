@@ -5,6 +5,8 @@
 #                          (the start time from /proc guards against killing a recycled PID)
 #   services.dirs          one line per temporary directory a service owns: "<service> <path>"
 #   services/<name>.env    the TRUTHOUND_TEST_* variables one service exports
+#   services/<name>.state  the values a service needs to be restarted and probed (port, directories)
+#   services/<name>.cmd    the command lines of its processes, so restart.sh can run them again
 #   services/<name>.log    the service's output
 #   services.env           all services' variables, concatenated; tests source it
 #
@@ -77,14 +79,93 @@ service_make_workdir() {
   printf '%s\n' "$dir"
 }
 
-# Runs a server in the background in its own session, output to the service log, and records its PID.
-# Usage: service_spawn <name> <command> [args...]
+# Runs a server in the background in its own session, output to the service log, records its PID and
+# remembers the command line for restart.sh. The command must stay in the foreground (no daemonizing) and
+# must exec rather than fork, so the recorded PID is the server's; use `env VAR=value ...` and `env -C DIR`
+# for environment and working directory. Usage: service_spawn <name> <command> [args...]
 service_spawn() {
+  local name="$1"
+  shift
+  local line
+  printf -v line '%q ' "$@"
+  printf '%s\n' "$line" >>"$(service_cmd_file "$name")"
+  service_launch "$name" "$@"
+}
+
+service_launch() {
   local name="$1"
   shift
   setsid "$@" >>"$(service_log_file "$name")" 2>&1 </dev/null &
   local pid=$!
   service_record_pid "$name" "$pid"
+}
+
+# Runs again every command service_spawn remembered for the service (after restart.sh stopped it).
+service_respawn() {
+  local name="$1" line
+  local -a command
+  while IFS= read -r line; do
+    [[ -n "$line" ]] || continue
+    eval "command=(${line})"
+    service_launch "$name" "${command[@]}" || return 1
+  done <"$(service_cmd_file "$name")"
+}
+
+service_cmd_file() {
+  printf '%s/%s.cmd\n' "$SERVICES_PER_SERVICE_DIR" "$1"
+}
+
+service_state_file() {
+  printf '%s/%s.state\n' "$SERVICES_PER_SERVICE_DIR" "$1"
+}
+
+# Records a value the service needs again on restart and sets it as a shell variable now.
+# Usage: service_state_set <name> VARIABLE value
+service_state_set() {
+  local name="$1" key="$2" value="$3"
+  printf '%s=%q\n' "$key" "$value" >>"$(service_state_file "$name")"
+  printf -v "$key" '%s' "$value"
+}
+
+# Sets the recorded values of a service as shell variables.
+service_state_load() {
+  local file
+  file="$(service_state_file "$1")"
+  if [[ ! -f "$file" ]]; then
+    log_error "service $1 has no recorded state (was it started by scripts/services/start.sh?)"
+    return 1
+  fi
+  # shellcheck source=/dev/null
+  source "$file"
+}
+
+# Retries a readiness check (a real request to the server) until it succeeds, failing early when the
+# service's process has exited. Usage: service_wait_until <name> <seconds> <what> <command> [args...]
+service_wait_until() {
+  local name="$1" seconds="$2" what="$3" deadline
+  shift 3
+  deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    if ! service_is_running "$name"; then
+      log_error "service ${name} exited while starting; last lines of its log:"
+      tail -n 40 "$(service_log_file "$name")" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+  log_error "service ${name}: ${what} did not succeed within ${seconds}s; last lines of its log:"
+  tail -n 40 "$(service_log_file "$name")" >&2 || true
+  # One more run with its output visible says why.
+  "$@" >&2 || true
+  return 1
+}
+
+# One HTTP request with a real server answer; see scripts/lib/service-probe.mjs.
+service_probe() {
+  node "${REPO_ROOT}/scripts/lib/service-probe.mjs" "$@"
 }
 
 # Prints a free TCP port on 127.0.0.1 (the kernel picks it; a small race with other programs remains).
@@ -140,32 +221,50 @@ services_forget_lines() {
   mv "${file}.tmp" "$file"
 }
 
-# Stops the recorded processes of a service (TERM, then KILL after a grace period), removes its
-# directories and forgets it.
-service_stop_recorded() {
-  local name="$1" pid start_time waited
+# Sends a signal to every live recorded process of a service. Usage: service_signal <name> <SIGNAL>
+service_signal() {
+  local name="$1" signal="$2" pid start_time
   while read -r pid start_time; do
     [[ -n "$pid" ]] || continue
     if process_is_recorded_one "$pid" "$start_time"; then
-      kill -TERM "$pid" 2>/dev/null || true
+      kill "-${signal}" "$pid" 2>/dev/null || true
+    fi
+  done < <(service_recorded_processes "$name")
+}
+
+# Stops the recorded processes of a service (the given signal, TERM by default, then KILL after a grace
+# period) and forgets their PIDs; directories, endpoints and the remembered commands stay.
+# Usage: service_kill_processes <name> [SIGNAL]
+service_kill_processes() {
+  local name="$1" signal="${2:-TERM}" pid start_time waited
+  while read -r pid start_time; do
+    [[ -n "$pid" ]] || continue
+    if process_is_recorded_one "$pid" "$start_time"; then
+      kill "-${signal}" "$pid" 2>/dev/null || true
       waited=0
-      while process_is_recorded_one "$pid" "$start_time" && ((waited < 100)); do
+      while process_is_recorded_one "$pid" "$start_time" && ((waited < 150)); do
         sleep 0.1
         waited=$((waited + 1))
       done
       if process_is_recorded_one "$pid" "$start_time"; then
-        log_warn "service ${name}: PID ${pid} ignored SIGTERM for 10s; sending SIGKILL"
+        log_warn "service ${name}: PID ${pid} ignored SIG${signal} for 15s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
       fi
     fi
   done < <(service_recorded_processes "$name")
+  services_forget_lines "$name" "$SERVICES_PIDS_FILE"
+}
+
+# Stops the recorded processes of a service, removes its directories and forgets it.
+service_stop_recorded() {
+  local name="$1"
+  service_kill_processes "$name"
   local dir
   while read -r dir; do
     [[ -n "$dir" && -d "$dir" ]] && rm -rf -- "$dir"
   done < <(awk -v name="$name" '$1 == name { print $2 }' "$SERVICES_DIRS_FILE" 2>/dev/null)
-  services_forget_lines "$name" "$SERVICES_PIDS_FILE"
   services_forget_lines "$name" "$SERVICES_DIRS_FILE"
-  rm -f "${SERVICES_PER_SERVICE_DIR}/${name}.env"
+  rm -f "${SERVICES_PER_SERVICE_DIR}/${name}.env" "$(service_state_file "$name")" "$(service_cmd_file "$name")"
 }
 
 # Names of every service that has state recorded.
@@ -173,8 +272,8 @@ services_recorded_names() {
   {
     cat "$SERVICES_PIDS_FILE" "$SERVICES_DIRS_FILE" 2>/dev/null | awk '{ print $1 }'
     local file
-    for file in "$SERVICES_PER_SERVICE_DIR"/*.env; do
-      [[ -f "$file" ]] && basename "$file" .env
+    for file in "$SERVICES_PER_SERVICE_DIR"/*.env "$SERVICES_PER_SERVICE_DIR"/*.state; do
+      [[ -f "$file" ]] && basename "${file%.*}"
     done
   } | sort -u
 }
@@ -197,4 +296,127 @@ service_load_definition() {
     log_error "${file} does not define start_${name}"
     return 1
   fi
+}
+
+# ---- Installing the servers -----------------------------------------------------------------------------
+# Built binaries and npm installs live outside the repository, so every clone on the machine shares them.
+
+services_cache_dir() {
+  printf '%s\n' "${TRUTHOUND_CACHE_DIR:-${HOME}/.cache/truthound-stores}"
+}
+
+SERVICES_APT_UPDATED=0
+
+# Runs an install or build step with its (long) output in a log file, shown only when the step fails.
+# Usage: services_run_logged <log-file> <command> [args...]
+services_run_logged() {
+  local log_file="$1"
+  shift
+  if "$@" >"$log_file" 2>&1; then
+    return 0
+  fi
+  log_error "'$*' failed; last lines of ${log_file}:"
+  tail -n 40 "$log_file" >&2 || true
+  return 1
+}
+
+# Installs Debian packages; apt-get update runs once per start.sh. Usage: service_apt_install <package...>
+service_apt_install() {
+  log_info "installing Debian packages: $*"
+  local log_file="${SERVICES_STATE_DIR}/apt-install.log"
+  if ((!SERVICES_APT_UPDATED)); then
+    services_run_logged "$log_file" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+    SERVICES_APT_UPDATED=1
+  fi
+  services_run_logged "$log_file" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@"
+}
+
+services_go_command() {
+  if command -v go >/dev/null 2>&1; then
+    command -v go
+  elif [[ -x /usr/local/go/bin/go ]]; then
+    printf '%s\n' /usr/local/go/bin/go
+  else
+    log_error "the Go toolchain is needed to build the test servers and was not found"
+    return 1
+  fi
+}
+
+# Prints the path of a Go-built server binary, building it with `go install` into the cache first when
+# missing. Usage: service_go_binary <cache-name> <package>@<version> <name go install gives the binary>
+service_go_binary() {
+  local cache_name="$1" package_at_version="$2" built_name="$3"
+  local bin_dir
+  bin_dir="$(services_cache_dir)/bin"
+  local target="${bin_dir}/${cache_name}-${package_at_version##*@}"
+  if [[ -x "$target" ]]; then
+    printf '%s\n' "$target"
+    return 0
+  fi
+  mkdir -p "$bin_dir"
+  local go_command
+  go_command="$(services_go_command)" || return 1
+  (
+    # Two clones starting at once build once: the second waits, then finds the binary.
+    exec 9>"${target}.lock"
+    flock 9
+    if [[ -x "$target" ]]; then
+      exit 0
+    fi
+    local build_dir
+    build_dir="$(mktemp -d "${bin_dir}/.build.XXXXXX")"
+    trap 'rm -rf -- "$build_dir" "${build_dir}.log"' EXIT
+    log_info "building ${package_at_version} with $("$go_command" version) (once; cached in ${bin_dir})"
+    local started=$SECONDS
+    services_run_logged "${build_dir}.log" \
+      env GOBIN="$build_dir" GOFLAGS=-mod=mod "$go_command" install "$package_at_version" || exit 1
+    rm -f "${build_dir}.log"
+    mv -f "${build_dir}/${built_name}" "$target"
+    log_info "built ${target##*/} in $((SECONDS - started))s"
+  ) || {
+    log_error "go install ${package_at_version} failed"
+    return 1
+  }
+  printf '%s\n' "$target"
+}
+
+# Prints the directory of an npm package installed (once) into the cache, outside any workspace.
+# Usage: service_npm_package <package> <exact version>
+service_npm_package() {
+  local package="$1" version="$2"
+  local npm_dir
+  npm_dir="$(services_cache_dir)/npm"
+  local prefix="${npm_dir}/${package}-${version}"
+  local marker="${prefix}/node_modules/${package}/package.json"
+  if [[ -f "${prefix}/.complete" ]]; then
+    printf '%s\n' "${prefix}/node_modules/${package}"
+    return 0
+  fi
+  mkdir -p "$npm_dir"
+  (
+    exec 9>"${prefix}.lock"
+    flock 9
+    if [[ -f "${prefix}/.complete" ]]; then
+      exit 0
+    fi
+    local install_dir
+    install_dir="$(mktemp -d "${npm_dir}/.install.XXXXXX")"
+    trap 'rm -rf -- "$install_dir" "${install_dir}.log"' EXIT
+    log_info "installing ${package}@${version} from npm (once; cached in ${npm_dir})"
+    chmod 755 "$install_dir"
+    printf '{ "private": true }\n' >"${install_dir}/package.json"
+    services_run_logged "${install_dir}.log" npm install --prefix "$install_dir" --save-exact --omit=dev \
+      --no-fund --no-audit --loglevel=error "${package}@${version}" || exit 1
+    rm -f "${install_dir}.log"
+    [[ -f "${install_dir}/node_modules/${package}/package.json" ]] || exit 1
+    touch "${install_dir}/.complete"
+    rm -rf -- "$prefix"
+    mv "$install_dir" "$prefix"
+  ) || {
+    log_error "npm install ${package}@${version} failed"
+    return 1
+  }
+  [[ -f "$marker" ]] || return 1
+  printf '%s\n' "${prefix}/node_modules/${package}"
 }

@@ -5,17 +5,18 @@
 #
 # Usage: scripts/services/start.sh [service...]   (default: every service in TEST_SERVICES)
 #
-# Adding a service: write scripts/services/<name>.sh defining `start_<name>` (use service_make_workdir,
-# service_free_port, service_spawn, service_wait_for_port and service_export from scripts/lib/services.sh)
-# and, when killing its PIDs is not the right way to stop it, `stop_<name>`; then add <name> below.
+# Adding a service: write scripts/services/<name>.sh defining `start_<name>` and `ready_<name>` (use
+# service_make_workdir, service_free_port, service_state_set, service_spawn, service_wait_until and
+# service_export from scripts/lib/services.sh) and, when SIGTERM to its PIDs is not the right way to stop
+# it, `stop_<name>`; then add <name> below. See scripts/services/README.md.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "${REPO_ROOT}/scripts/lib/log.sh"
 source "${REPO_ROOT}/scripts/lib/services.sh"
 
-# The servers the test suite needs. The tests of the current packages need none.
-TEST_SERVICES=()
+# The servers the test suite needs, cheapest first.
+TEST_SERVICES=(redis postgres toxiproxy fake_gcs azurite minio)
 
 requested=("$@")
 if ((${#requested[@]} == 0)); then

@@ -1,0 +1,34 @@
+# MinIO, built from its Go module (a pseudo-version: MinIO publishes no semver tags), single drive in the
+# service's temporary directory, fixed root credentials, web console off.
+
+MINIO_PACKAGE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+MINIO_TEST_ACCESS_KEY="truthound"
+MINIO_TEST_SECRET_KEY="truthound-secret-key"
+MINIO_TEST_REGION="us-east-1"
+
+start_minio() {
+  local binary dir port console_port
+  binary="$(service_go_binary minio "$MINIO_PACKAGE" minio)" || return 1
+  dir="$(service_make_workdir minio)"
+  port="$(service_free_port)"
+  console_port="$(service_free_port)"
+  while [[ "$console_port" == "$port" ]]; do
+    console_port="$(service_free_port)"
+  done
+  service_state_set minio MINIO_PORT "$port"
+  service_spawn minio env \
+    MINIO_ROOT_USER="$MINIO_TEST_ACCESS_KEY" MINIO_ROOT_PASSWORD="$MINIO_TEST_SECRET_KEY" \
+    MINIO_SITE_REGION="$MINIO_TEST_REGION" MINIO_BROWSER=off MINIO_UPDATE=off \
+    "$binary" server "${dir}/data" --quiet --anonymous \
+    --address "127.0.0.1:${port}" --console-address "127.0.0.1:${console_port}" || return 1
+  ready_minio || return 1
+  service_export minio TRUTHOUND_TEST_S3_ENDPOINT "http://127.0.0.1:${port}"
+  service_export minio TRUTHOUND_TEST_S3_ACCESS_KEY "$MINIO_TEST_ACCESS_KEY"
+  service_export minio TRUTHOUND_TEST_S3_SECRET_KEY "$MINIO_TEST_SECRET_KEY"
+  service_export minio TRUTHOUND_TEST_S3_REGION "$MINIO_TEST_REGION"
+}
+
+ready_minio() {
+  service_wait_until minio 60 "GET /minio/health/ready" \
+    service_probe http "http://127.0.0.1:${MINIO_PORT}/minio/health/ready"
+}
