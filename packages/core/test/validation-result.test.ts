@@ -308,3 +308,18 @@ describe("ValidationResult helpers", () => {
     expect(sample().id).toBe("run_20240102_030405_abcdef01");
   });
 });
+
+describe("ValidationResult construction", () => {
+  it("refuses a missing or unknown status and a missing data asset, so nothing unreadable is ever saved", () => {
+    for (const bad of [{ dataAsset: "a" }, { dataAsset: "a", status: "passed" }, { status: "success" }]) {
+      let error: unknown;
+      try {
+        new ValidationResult(bad as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isStoreError(error, "INVALID_ARGUMENT")).toBe(true);
+    }
+    expect(new ValidationResult({ dataAsset: "a", status: "warning" }).status).toBe("warning");
+  });
+});

@@ -1,4 +1,4 @@
-import { isStoreError, StoreSerializationError } from "../errors.js";
+import { InvalidArgumentError, isStoreError, StoreSerializationError } from "../errors.js";
 import { extraKeys, isPlainObject } from "./json.js";
 import { generateRunId } from "./run-id.js";
 import { ResultStatistics } from "./statistics.js";
@@ -62,6 +62,14 @@ export class ValidationResult {
   #runTime: Instant;
 
   constructor(init: ValidationResultInit) {
+    if (typeof init.dataAsset !== "string") {
+      throw new InvalidArgumentError("ValidationResult: dataAsset is required and must be a string");
+    }
+    if (!isResultStatus(init.status)) {
+      throw new InvalidArgumentError(
+        `ValidationResult: status must be one of ${RESULT_STATUSES.join(", ")}, got ${JSON.stringify(init.status)}`,
+      );
+    }
     this.runId = init.runId ?? generateRunId();
     this.#runTime = parseInstant(init.runTime ?? new Date());
     this.dataAsset = init.dataAsset;
