@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Runs publint on every publishable (non-private) workspace package, after the build.
-// Warnings count as errors ("publint is clean"); suggestions are printed but do not fail the run.
-import { relative } from "node:path";
+// Runs publint and are-the-types-wrong on every publishable (non-private) workspace package, after the build.
+// publint warnings count as errors ("publint is clean"); suggestions are printed but do not fail the run.
+// are-the-types-wrong uses its esm-only profile: the packages are ESM only (CommonJS callers on Node >= 20.19
+// load them through require(esm)), so only resolution problems for ESM consumers and bundlers fail.
+import { spawnSync } from "node:child_process";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
@@ -22,7 +25,22 @@ async function lintPackage({ dir, manifest }) {
   for (const message of problems) console.log(`  error: ${formatMessage(message, pkg, { color: false })}`);
   for (const message of suggestions)
     console.log(`  suggestion: ${formatMessage(message, pkg, { color: false })}`);
-  return problems.length;
+  return problems.length + typesProblems(dir, label);
+}
+
+function typesProblems(dir, label) {
+  const attw = join(repoRoot, "node_modules", ".bin", "attw");
+  const run = spawnSync(attw, ["--pack", ".", "--profile", "esm-only", "--format", "ascii"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  if (run.status === 0) {
+    console.log(`attw: ${label}: ok`);
+    return 0;
+  }
+  console.log(`attw: ${label}: problems`);
+  console.log(`${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? String(run.error) : ""}`);
+  return 1;
 }
 
 async function main() {
