@@ -1,39 +1,41 @@
 #!/usr/bin/env bash
 # Creates (once) the virtualenv used by the Python interoperability tests and prints its python path.
-# Idempotent: an existing venv that already has truthound 3.2.0 is reused as is.
+# Idempotent: packages already installed at the pinned version are left as they are.
 set -euo pipefail
 
-TRUTHOUND_VERSION="3.2.0"
-# Truthound-py's S3Store needs boto3 (an optional dependency it does not pull in).
-BOTO3_VERSION="1.44.8"
+# Truthound-py itself, and the optional SDKs its stores need (it does not pull them in):
+# boto3 for S3Store, google-cloud-storage for GCSStore (pointed at fake-gcs-server through
+# STORAGE_EMULATOR_HOST), azure-storage-blob for AzureBlobStore (pointed at Azurite by connection string).
+PINNED_PACKAGES=(
+  "truthound==3.2.0"
+  "boto3==1.44.8"
+  "google-cloud-storage==3.17.1"
+  "azure-storage-blob==12.31.1"
+)
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${repo_root}/.venv"
 python="${venv}/bin/python"
 
 installed_version() {
-  "$python" -c "import importlib.metadata as m; print(m.version('${1:-truthound}'))" 2>/dev/null || true
+  "$python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true
 }
 
 if [[ ! -x "$python" ]]; then
   python3 -m venv "$venv" >&2
 fi
 
-if [[ "$(installed_version)" != "$TRUTHOUND_VERSION" ]]; then
-  "$python" -m pip install --quiet --disable-pip-version-check "truthound==${TRUTHOUND_VERSION}" >&2
+missing=()
+for pin in "${PINNED_PACKAGES[@]}"; do
+  [[ "$(installed_version "${pin%%==*}")" == "${pin##*==}" ]] || missing+=("$pin")
+done
+if ((${#missing[@]} > 0)); then
+  "$python" -m pip install --quiet --disable-pip-version-check "${missing[@]}" >&2
 fi
-
-if [[ "$(installed_version boto3)" != "$BOTO3_VERSION" ]]; then
-  "$python" -m pip install --quiet --disable-pip-version-check "boto3==${BOTO3_VERSION}" >&2
-fi
-
-if [[ "$(installed_version)" != "$TRUTHOUND_VERSION" ]]; then
-  echo "setup-python: truthound ${TRUTHOUND_VERSION} is not importable in ${venv}" >&2
-  exit 1
-fi
-
-if [[ "$(installed_version boto3)" != "$BOTO3_VERSION" ]]; then
-  echo "setup-python: boto3 ${BOTO3_VERSION} is not importable in ${venv}" >&2
-  exit 1
-fi
+for pin in "${PINNED_PACKAGES[@]}"; do
+  if [[ "$(installed_version "${pin%%==*}")" != "${pin##*==}" ]]; then
+    echo "setup-python: ${pin} is not importable in ${venv}" >&2
+    exit 1
+  fi
+done
 
 echo "$python"
