@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { runWriterProcesses } from "@truthound/test-support";
 import { describe, expect, it } from "vitest";
 import { FileSystemStore } from "../src/index.js";
 import { readDocumentsFromDisk } from "./helpers/disk-truth.js";
-import { runWriter } from "./helpers/processes.js";
 import { tempDir } from "./helpers/temp-dir.js";
+import { writerStore } from "./helpers/writer-store.js";
 
 const PROCESSES = 4;
 const SAVES = 500;
@@ -15,11 +16,13 @@ describe.each(["native", "python"] as const)("%s layout: concurrent writer proce
   }, async () => {
     const basePath = tempDir(`mp-${layout}`);
     const saves = layout === "native" ? SAVES : 150;
-    await Promise.all(
-      Array.from({ length: PROCESSES }, (_, p) =>
-        runWriter(["bulk", basePath, layout, `p${p}`, String(saves), String(SHARED)]),
-      ),
-    );
+    await runWriterProcesses({
+      store: writerStore(basePath, layout),
+      writers: Array.from({ length: PROCESSES }, (_, p) => `p${p}`),
+      saves,
+      shared: SHARED,
+      concurrency: 16,
+    });
 
     const store = new FileSystemStore({ basePath, layout, namespace: "mp" });
     const ids = await store.listIds();

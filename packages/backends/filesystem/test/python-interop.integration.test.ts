@@ -1,86 +1,40 @@
-import { execFileSync } from "node:child_process";
-import { ValidationResult, ValidatorResult } from "@truthound/store-core";
-import { describe, expect, it } from "vitest";
+import {
+  expectPythonReadResults,
+  expectSaveKeepsPythonResults,
+  expectStoreReadsPythonResults,
+  PYTHON_READ_QUERY,
+  type PythonStoreConfig,
+  readWithPython,
+  resultsForPython,
+  truthoundPythonWith,
+  writeWithPython,
+} from "@truthound/test-support";
+import { describe, it } from "vitest";
 import { FileSystemStore } from "../src/index.js";
-import { findTruthoundPython, runPythonFixture } from "./helpers/python.js";
 import { tempDir } from "./helpers/temp-dir.js";
 
-const python = findTruthoundPython();
-const usable = python !== undefined && truthoundImports(python);
-if (!usable && process.env.CI === "true") {
-  throw new Error(
-    "Truthound-py is required under CI=true: run ./scripts/setup-python.sh or set TRUTHOUND_PYTHON",
-  );
+const python = truthoundPythonWith("truthound.stores.backends.filesystem");
+
+function pythonStore(basePath: string, compression: boolean): PythonStoreConfig {
+  return {
+    module: "truthound.stores.backends.filesystem",
+    class: "FileSystemStore",
+    kwargs: { base_path: basePath, namespace: "default", compression },
+  };
 }
 
-function truthoundImports(interpreter: string): boolean {
-  try {
-    execFileSync(interpreter, ["-c", "import truthound.stores.backends.filesystem"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-type PyDict = Record<string, unknown> & {
-  run_id: string;
-  data_asset: string;
-  status: string;
-  run_time: string;
-};
-
-interface PythonRead {
-  ids: string[];
-  documents: Record<string, PyDict>;
-  query: string[];
-  exists: Record<string, boolean>;
-}
-
-describe.skipIf(!usable)("Truthound-py 3.2.0 FileSystemStore interoperability", () => {
+describe.skipIf(python === undefined)("Truthound-py 3.2.0 FileSystemStore interoperability", () => {
   const py = python as string;
 
   describe.each([false, true])("compression %s", (compression) => {
     it("we read what Python wrote: get, listIds, query", { timeout: 60_000 }, async () => {
       const basePath = tempDir("py-writes");
-      const written = await runPythonFixture<PyDict[]>(py, "write_store.py", [
-        basePath,
-        "default",
-        compression ? "1" : "0",
-        "12",
-      ]);
+      const written = await writeWithPython(py, pythonStore(basePath, compression), 12);
       const store = new FileSystemStore({ basePath, layout: "python", useCompression: compression });
 
-      const ids = await store.listIds();
-      expect(new Set(ids)).toEqual(new Set(written.map((w) => w.run_id)));
-      for (const w of written) {
-        const item = await store.get(w.run_id);
-        expect(item.dataAsset).toBe(w.data_asset);
-        expect(item.status).toBe(w.status);
-        expect(item.tags).toEqual(w.tags);
-        expect(item.metadata).toEqual(w.metadata);
-        // Naive Python times are read as UTC.
-        expect(item.runTime.toISOString()).toBe(`${w.run_time.slice(0, 23)}Z`);
-        expect(item.results[0]?.validatorName).toBe("not_null");
-      }
-      const failures = await store.query({ dataAsset: "asset_1.csv", status: "failure", ascending: true });
-      const expected = written
-        .filter((w) => w.data_asset === "asset_1.csv" && w.status === "failure")
-        .sort((a, b) => a.run_time.localeCompare(b.run_time))
-        .map((w) => w.run_id);
-      expect(failures.map((r) => r.runId)).toEqual(expected);
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await store.count({ tags: { env: "prod" } })).toBe(
-        written.filter((w) => (w.tags as { env: string }).env === "prod").length,
-      );
+      await expectStoreReadsPythonResults(store, written);
       // Our writes into a Python-written directory keep Python's entries.
-      await store.save(
-        new ValidationResult({
-          runId: "run_20240302_000000_0000abcd",
-          dataAsset: "asset_1.csv",
-          status: "success",
-        }),
-      );
-      expect(await store.count()).toBe(written.length + 1);
+      await expectSaveKeepsPythonResults(store, written);
       await store.close();
     });
 
@@ -89,49 +43,12 @@ describe.skipIf(!usable)("Truthound-py 3.2.0 FileSystemStore interoperability", 
     }, async () => {
       const basePath = tempDir("ts-writes");
       const store = new FileSystemStore({ basePath, layout: "python", useCompression: compression });
-      const saved: ValidationResult[] = [];
-      for (let i = 0; i < 10; i++) {
-        const result = new ValidationResult({
-          runId: `run_20240401_${String(i).padStart(6, "0")}_${i.toString(16).padStart(8, "0")}`,
-          runTime: new Date(Date.UTC(2024, 3, 1, i, 30, 0, 250)),
-          dataAsset: i % 2 === 0 ? "orders.csv" : "customers.csv",
-          status: i % 3 === 0 ? "failure" : "success",
-          results: [
-            new ValidatorResult({ validatorName: "unique", success: i % 3 !== 0, column: "id", count: i }),
-          ],
-          tags: { env: "prod", owner: "ünï" },
-          metadata: { n: i },
-        });
-        await store.save(result);
-        saved.push(result);
-      }
+      const saved = resultsForPython();
+      for (const result of saved) await store.save(result);
       await store.close();
 
-      const read = await runPythonFixture<PythonRead>(py, "read_store.py", [
-        basePath,
-        "default",
-        compression ? "1" : "0",
-        "orders.csv",
-        "2024-04-01T03:00:00",
-      ]);
-      expect(new Set(read.ids)).toEqual(new Set(saved.map((s) => s.runId)));
-      for (const s of saved) {
-        const doc = read.documents[s.runId];
-        expect(doc?.data_asset).toBe(s.dataAsset);
-        expect(doc?.status).toBe(s.status);
-        expect(doc?.tags).toEqual(s.tags);
-        expect(read.exists[s.runId]).toBe(true);
-      }
-      const expected = saved
-        .filter(
-          (s) =>
-            s.dataAsset === "orders.csv" &&
-            s.status === "failure" &&
-            s.runTime.getTime() >= Date.UTC(2024, 3, 1, 3),
-        )
-        .map((s) => s.runId);
-      expect(read.query).toEqual(expected);
-      expect(expected.length).toBeGreaterThan(0);
+      const read = await readWithPython(py, pythonStore(basePath, compression), PYTHON_READ_QUERY);
+      expectPythonReadResults(read, saved);
     });
   });
 });

@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { killHard, sleep, startChaosWriter } from "@truthound/test-support";
 import { describe, expect, it } from "vitest";
 import { FileSystemStore } from "../src/index.js";
 import { readDocumentsFromDisk } from "./helpers/disk-truth.js";
-import { killHard, sleep, startWriter } from "./helpers/processes.js";
 import { tempDir } from "./helpers/temp-dir.js";
+import { writerStore } from "./helpers/writer-store.js";
 
 const ROUNDS = 20;
 
@@ -40,7 +41,7 @@ describe.each(["native", "python"] as const)("%s layout: writer killed with SIGK
     const basePath = tempDir(`kill-${layout}`);
     let lastCount = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const child = await startWriter(["chaos", basePath, layout]);
+      const child = await startChaosWriter(writerStore(basePath, layout));
       await sleep(10 + Math.random() * 150);
       await killHard(child);
       lastCount = await expectIndexMatchesDisk(basePath, layout);

@@ -1,20 +1,20 @@
-"""Writes validation results with Truthound-py's FileSystemStore; prints what it wrote as JSON.
+"""Writes validation results with a Truthound-py store; prints what it wrote as JSON.
 
-usage: write_store.py BASE_PATH NAMESPACE COMPRESSION(0|1) COUNT
+stdin: {"store": {"module": ..., "class": ..., "kwargs": {...}}, "count": COUNT}
 """
 import json
 import sys
 from datetime import datetime, timedelta
 
-from truthound.stores.backends.filesystem import FileSystemStore
+from store_config import build_store
 from truthound.stores.results import ResultStatistics, ResultStatus, ValidationResult, ValidatorResult
 
-base_path, namespace, compression, count = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
-store = FileSystemStore(base_path=base_path, namespace=namespace, compression=compression)
+config = json.load(sys.stdin)
+store = build_store(config["store"])
 statuses = [ResultStatus.SUCCESS, ResultStatus.FAILURE, ResultStatus.WARNING, ResultStatus.ERROR]
 start = datetime(2024, 3, 1, 12, 0, 0, 123456)  # naive, as Truthound-py writes from datetime.now()
 written = []
-for i in range(count):
+for i in range(config["count"]):
     result = ValidationResult(
         run_id=f"run_20240301_{i:06d}_{i:08x}",
         run_time=start + timedelta(hours=i),
