@@ -1,22 +1,19 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { runWriterProcesses, type StoreRecipe } from "@truthound/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GCSStore } from "../src/index.js";
 import { createBucket, gcsEndpoint, requireGcs } from "./helpers/fake-gcs.js";
 
-const WRITER = fileURLToPath(new URL("./helpers/writer-process.mjs", import.meta.url));
 const WRITERS = 4;
 const SAVES = 250;
 const SHARED = 20;
 
-function runWriter(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}: ${err}`))));
-  });
+/** The store a writer process opens: the built package (run `tsc -b` first), namespace "mp". */
+function writerStore(bucket: string, compatibility: "native" | "python"): StoreRecipe {
+  return {
+    module: new URL("../dist/index.js", import.meta.url).href,
+    exportName: "GCSStore",
+    options: { apiEndpoint: requireGcs(), bucket, compatibility, namespace: "mp" },
+  };
 }
 
 describe.skipIf(gcsEndpoint === undefined)("GCSStore: concurrent writer processes on fake-gcs-server", () => {
@@ -33,7 +30,13 @@ describe.skipIf(gcsEndpoint === undefined)("GCSStore: concurrent writer processe
     timeout: 600_000,
   }, async () => {
     const writers = Array.from({ length: WRITERS }, (_, w) => `w${w}`);
-    await Promise.all(writers.map((w) => runWriter([bucket, "native", w, String(SAVES), String(SHARED)])));
+    await runWriterProcesses({
+      store: writerStore(bucket, "native"),
+      writers,
+      saves: SAVES,
+      shared: SHARED,
+      concurrency: 8,
+    });
     const store = new GCSStore({ apiEndpoint: requireGcs(), bucket, namespace: "mp" });
     const expected = writers.flatMap((w) => Array.from({ length: SAVES }, (_, i) => `${w}-${i}`));
     const shared = Array.from({ length: SHARED }, (_, i) => `shared-${i}`);
@@ -67,7 +70,13 @@ describe.skipIf(gcsEndpoint === undefined)("GCSStore: concurrent writer processe
   }, async () => {
     const writers = Array.from({ length: WRITERS }, (_, w) => `p${w}`);
     const saves = 60;
-    await Promise.all(writers.map((w) => runWriter([bucket, "python", w, String(saves), "0"])));
+    await runWriterProcesses({
+      store: writerStore(bucket, "python"),
+      writers,
+      saves,
+      shared: 0,
+      concurrency: 8,
+    });
     const store = new GCSStore({
       apiEndpoint: requireGcs(),
       bucket,

@@ -1,36 +1,42 @@
-import { ValidationResult, ValidatorResult } from "@truthound/store-core";
+import {
+  expectPythonReadResults,
+  expectSaveKeepsPythonResults,
+  expectStoreReadsPythonResults,
+  PYTHON_FAILURES_QUERY,
+  PYTHON_READ_QUERY,
+  type PythonStoreConfig,
+  readWithPython,
+  resultsForPython,
+  truthoundPythonWith,
+  writeWithPython,
+} from "@truthound/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GCSStore } from "../src/index.js";
 import { createBucket, gcsEndpoint, requireGcs } from "./helpers/fake-gcs.js";
-import { findTruthoundPython, gcsStoreImports, runPythonFixture } from "./helpers/python.js";
 
-const python = findTruthoundPython();
-const usable = python !== undefined && gcsStoreImports(python);
-if (!usable && process.env.CI === "true") {
-  throw new Error(
-    "Truthound-py with google-cloud-storage is required under CI=true: run ./scripts/setup-python.sh",
-  );
-}
+const python = truthoundPythonWith("google.cloud.storage, truthound.stores.backends.gcs");
 
-type PyDict = Record<string, unknown> & {
-  run_id: string;
-  data_asset: string;
-  status: string;
-  run_time: string;
-};
-interface PythonRead {
-  ids: string[];
-  documents: Record<string, PyDict>;
-  query: string[];
-  exists: Record<string, boolean>;
-}
-
-describe.skipIf(!usable || gcsEndpoint === undefined)(
+describe.skipIf(python === undefined || gcsEndpoint === undefined)(
   "Truthound-py 3.2.0 GCSStore interoperability on fake-gcs-server",
   () => {
     const py = python as string;
     let bucket = "";
     let drop: (() => Promise<void>) | undefined;
+    // google-cloud-storage talks to an emulator, unauthenticated, when STORAGE_EMULATOR_HOST is set.
+    const pyEnv = () => ({ STORAGE_EMULATOR_HOST: requireGcs() });
+    const pythonStore = (namespace: string, compression: boolean): PythonStoreConfig => ({
+      module: "truthound.stores.backends.gcs",
+      class: "GCSStore",
+      kwargs: { bucket, project: "truthound-test", namespace, compression },
+    });
+    const pythonCompatibleStore = (namespace: string, compression: boolean) =>
+      new GCSStore({
+        apiEndpoint: requireGcs(),
+        bucket,
+        namespace,
+        compatibility: "python",
+        useCompression: compression,
+      });
     beforeAll(async () => {
       const created = await createBucket("python");
       bucket = created.name;
@@ -41,49 +47,11 @@ describe.skipIf(!usable || gcsEndpoint === undefined)(
     describe.each([true, false])("compression %s", (compression) => {
       it("we read what Python wrote: get, listIds, query, count", async () => {
         const namespace = `py-writes-${compression ? "gz" : "plain"}`;
-        const written = await runPythonFixture<PyDict[]>(
-          py,
-          "write_gcs.py",
-          [bucket, namespace, compression ? "1" : "0", "12"],
-          requireGcs(),
-        );
-        const store = new GCSStore({
-          apiEndpoint: requireGcs(),
-          bucket,
-          namespace,
-          compatibility: "python",
-          useCompression: compression,
-        });
-        expect(new Set(await store.listIds())).toEqual(new Set(written.map((w) => w.run_id)));
-        for (const w of written) {
-          const item = await store.get(w.run_id);
-          expect(item.dataAsset).toBe(w.data_asset);
-          expect(item.status).toBe(w.status);
-          expect(item.tags).toEqual(w.tags);
-          expect(item.metadata).toEqual(w.metadata);
-          // Naive Python times are read as UTC.
-          expect(item.runTime.toISOString()).toBe(`${w.run_time.slice(0, 23)}Z`);
-          expect(item.results[0]?.validatorName).toBe("not_null");
-        }
-        const failures = await store.query({ dataAsset: "asset_1.csv", status: "failure", ascending: true });
-        const expected = written
-          .filter((w) => w.data_asset === "asset_1.csv" && w.status === "failure")
-          .sort((a, b) => a.run_time.localeCompare(b.run_time))
-          .map((w) => w.run_id);
-        expect(expected.length).toBeGreaterThan(0);
-        expect(failures.map((r) => r.runId)).toEqual(expected);
-        expect(await store.count({ tags: { env: "prod" } })).toBe(
-          written.filter((w) => (w.tags as { env: string }).env === "prod").length,
-        );
+        const written = await writeWithPython(py, pythonStore(namespace, compression), 12, pyEnv());
+        const store = pythonCompatibleStore(namespace, compression);
+        const expected = await expectStoreReadsPythonResults(store, written);
         // Our write into Python's bucket keeps Python's entries, and a native store can index Python's documents.
-        await store.save(
-          new ValidationResult({
-            runId: "run_20240302_000000_0000abcd",
-            dataAsset: "asset_1.csv",
-            status: "success",
-          }),
-        );
-        expect(await store.count()).toBe(written.length + 1);
+        await expectSaveKeepsPythonResults(store, written);
         await store.close();
         const native = new GCSStore({
           apiEndpoint: requireGcs(),
@@ -94,64 +62,23 @@ describe.skipIf(!usable || gcsEndpoint === undefined)(
         const report = await native.rebuildIndex();
         expect(report.problems).toEqual([]);
         expect(report.documents).toBe(written.length + 1);
-        expect(
-          (await native.query({ dataAsset: "asset_1.csv", status: "failure", ascending: true })).map(
-            (r) => r.runId,
-          ),
-        ).toEqual(expected);
+        expect((await native.query(PYTHON_FAILURES_QUERY)).map((r) => r.runId)).toEqual(expected);
         await native.close();
       });
 
       it("Python reads what we wrote in python compatibility: get, list_ids, query, exists", async () => {
         const namespace = `ts-writes-${compression ? "gz" : "plain"}`;
-        const store = new GCSStore({
-          apiEndpoint: requireGcs(),
-          bucket,
-          namespace,
-          compatibility: "python",
-          useCompression: compression,
-        });
-        const saved: ValidationResult[] = [];
-        for (let i = 0; i < 10; i++) {
-          const result = new ValidationResult({
-            runId: `run_20240401_${String(i).padStart(6, "0")}_${i.toString(16).padStart(8, "0")}`,
-            runTime: new Date(Date.UTC(2024, 3, 1, i, 30, 0, 250)),
-            dataAsset: i % 2 === 0 ? "orders.csv" : "customers.csv",
-            status: i % 3 === 0 ? "failure" : "success",
-            results: [
-              new ValidatorResult({ validatorName: "unique", success: i % 3 !== 0, column: "id", count: i }),
-            ],
-            tags: { env: "prod", owner: "ünï" },
-            metadata: { n: i },
-          });
-          await store.save(result);
-          saved.push(result);
-        }
+        const store = pythonCompatibleStore(namespace, compression);
+        const saved = resultsForPython();
+        for (const result of saved) await store.save(result);
         await store.close();
-        const read = await runPythonFixture<PythonRead>(
+        const read = await readWithPython(
           py,
-          "read_gcs.py",
-          [bucket, namespace, compression ? "1" : "0", "orders.csv", "2024-04-01T03:00:00"],
-          requireGcs(),
+          pythonStore(namespace, compression),
+          PYTHON_READ_QUERY,
+          pyEnv(),
         );
-        expect(new Set(read.ids)).toEqual(new Set(saved.map((s) => s.runId)));
-        for (const s of saved) {
-          const doc = read.documents[s.runId];
-          expect(doc?.data_asset).toBe(s.dataAsset);
-          expect(doc?.status).toBe(s.status);
-          expect(doc?.tags).toEqual(s.tags);
-          expect(read.exists[s.runId]).toBe(true);
-        }
-        const expected = saved
-          .filter(
-            (s) =>
-              s.dataAsset === "orders.csv" &&
-              s.status === "failure" &&
-              s.runTime.getTime() >= Date.UTC(2024, 3, 1, 3),
-          )
-          .map((s) => s.runId);
-        expect(expected.length).toBeGreaterThan(0);
-        expect(read.query).toEqual(expected);
+        expectPythonReadResults(read, saved);
       });
     });
   },
