@@ -10,10 +10,11 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: pnpm bench [-- options]
 
-Runs the benchmark suites in one process and writes bench/results/<date>.md and .json.
+Runs the benchmark suites in one process and writes bench/results/<date>.md and .json
+(<date>-<suite ids>.md and .json when --suite picks some).
 
 Options:
-  --suite <id[,id]>      run only these suites (memory, filesystem-io, filesystem-query)
+  --suite <id[,id]>      run only these suites (see bench/src/suites/registry.ts)
   --samples <n>          interleaved samples per comparison (default 9, at least 7)
   --query-documents <n>  documents stored for filesystem-query (default 100000)
   --out <dir>            where to write the results (default bench/results)

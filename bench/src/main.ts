@@ -4,9 +4,7 @@ import { parseArgs, USAGE, UsageError } from "./cli.js";
 import { machineFacts } from "./machine.js";
 import { type BenchReport, writeReport } from "./report.js";
 import type { Suite, SuiteResult } from "./suite.js";
-import { filesystemIoSuite } from "./suites/filesystem-io.js";
-import { filesystemQuerySuite } from "./suites/filesystem-query.js";
-import { memorySuite } from "./suites/memory.js";
+import { allSuites } from "./suites/registry.js";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -16,7 +14,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const all: Suite[] = [memorySuite, filesystemIoSuite, filesystemQuerySuite(options.queryDocuments)];
+  const all: Suite[] = allSuites({ queryDocuments: options.queryDocuments });
   const unknown = (options.suites ?? []).filter((id) => !all.some((s) => s.id === id));
   if (unknown.length > 0)
     throw new UsageError(`Unknown suite: ${unknown.join(", ")} (known: ${all.map((s) => s.id).join(", ")})`);
@@ -61,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
     suites,
   };
   const outDir = options.outDir ? resolve(options.outDir) : resolve(packageDir, "results");
-  const files = await writeReport(report, outDir);
+  const files = await writeReport(report, outDir, options.suites ? selected.map((s) => s.id) : undefined);
   log(`\nbench: wrote ${files.join(" and ")}`);
   const missed = suites.flatMap((s) => s.targets).filter((t) => !t.pass);
   if (missed.length > 0)

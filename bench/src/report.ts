@@ -98,10 +98,19 @@ export function renderMarkdown(report: BenchReport): string {
 }
 
 /** Writes `<dir>/<date>.md` and `<dir>/<date>.json`; returns their paths. */
-export async function writeReport(report: BenchReport, dir: string): Promise<string[]> {
+/**
+ * Writes `<date>.md/.json` for a full run, `<date>-<suite>[+<suite>].md/.json` when only some suites ran, so
+ * a run of one suite does not replace the figures of the others.
+ */
+export async function writeReport(
+  report: BenchReport,
+  dir: string,
+  selectedSuites?: readonly string[],
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const md = join(dir, `${report.date}.md`);
-  const json = join(dir, `${report.date}.json`);
+  const base = selectedSuites ? `${report.date}-${selectedSuites.join("+")}` : report.date;
+  const md = join(dir, `${base}.md`);
+  const json = join(dir, `${base}.json`);
   await writeFile(md, renderMarkdown(report));
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
   return [md, json];

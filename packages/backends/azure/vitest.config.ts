@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Integration tests talk to a real Azurite and spawn writer processes and Python on a small machine.
-// Files run one at a time: faults.integration.test.ts stops the shared Azurite for a moment.
+// Files run one at a time (each makes containers and spawns processes on a small machine).
 export default defineConfig({
   test: {
     name: "@truthound/store-azure",

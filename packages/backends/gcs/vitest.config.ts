@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Integration tests talk to a real fake-gcs-server and spawn writer processes and Python on a small machine.
-// Files run one at a time: faults.integration.test.ts stops the shared fake-gcs-server for a moment.
+// Files run one at a time (each makes buckets and spawns processes on a small machine).
 export default defineConfig({
   test: {
     name: "@truthound/store-gcs",

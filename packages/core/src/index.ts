@@ -6,6 +6,7 @@ export * from "./codec/codec-registry.js";
 export * from "./codec/document-serializer.js";
 export * from "./codec/gzip-codec.js";
 export * from "./codec/header.js";
+export * from "./codec/key-provider.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./model/adapter.js";
