@@ -23,7 +23,7 @@ const exclude = ["**/node_modules/**", "**/dist/**", faultTestPattern];
 
 function projectFor(dir: string, name: string): TestProjectConfiguration | undefined {
   const ownConfig = configFileNames.map((file) => join(dir, file)).find((path) => existsSync(path));
-  if (ownConfig) return { extends: relative(repoRoot, ownConfig), test: { root: dir, exclude } };
+  if (ownConfig) return { extends: ownConfig, test: { root: dir, exclude } };
   if (!existsSync(join(dir, "test"))) return undefined;
   return {
     test: {

@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /**
  * The raw blob I/O an object-store backend (S3, GCS, Azure Blob) provides. Everything above it (document layout,
  * index, conditional-write loops, Python compatibility) lives in `ObjectStore`.
@@ -24,6 +26,23 @@ export interface BlobStorage {
   list(request: BlobListRequest): Promise<BlobListPage>;
   /** Releases clients the storage created (not caller-supplied ones). */
   close(): Promise<void>;
+  /**
+   * Writes an object of unknown length from a stream with bounded memory (multipart, resumable or block upload).
+   * Atomic like `put`: the object (or its new version) appears only once the whole body is stored; when the
+   * body or the upload fails, nothing is visible and any previous version stays. Optional: a storage without
+   * it gives a store without streaming.
+   */
+  putStream?(key: string, body: Readable, options: BlobPutOptions): Promise<BlobWritten>;
+  /**
+   * Opens an object for reading as a stream: resolves once the object is known to exist (`NOT_FOUND` when
+   * absent); errors while reading are `StoreError`s emitted by `body`. Etag, metadata and bytes belong to one
+   * version.
+   */
+  getStream?(key: string, signal: AbortSignal | undefined): Promise<BlobStream>;
+}
+
+export interface BlobStream extends BlobHead {
+  body: Readable;
 }
 
 /** What an object is: backends apply per-kind settings (storage class, tags) to documents only. */

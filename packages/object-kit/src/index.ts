@@ -1,7 +1,8 @@
 export * from "./blob-storage.js";
+export type { DocumentSource } from "./document-stream.js";
 export { checkPrefix, type DocumentFormat, EXTENSIONS, KeyLayout, MAX_SEGMENT_BYTES } from "./key-layout.js";
 export { META_MARKER, META_TOKEN } from "./marker-index.js";
-export { ObjectStore, type ObjectStoreConfig } from "./object-store.js";
+export { type DocumentReadStream, ObjectStore, type ObjectStoreConfig } from "./object-store.js";
 export {
   type Compatibility,
   type ObjectStoreCommonOptions,
@@ -14,3 +15,4 @@ export {
   pythonIndexValue,
 } from "./python-index.js";
 export type { RebuildReport } from "./rebuild.js";
+export { mapStreamErrors } from "./stream-errors.js";

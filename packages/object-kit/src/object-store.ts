@@ -1,23 +1,41 @@
+import { Readable } from "node:stream";
 import {
   applyQuery,
   BaseStore,
+  type Codec,
   filterEntries,
   type IndexEntry,
   type ItemWithEtag,
   isStoreError,
   type NormalizedQuery,
+  type OperationOptions,
   type QueryPage,
+  type SaveOptions,
+  type SaveResult,
+  StoreAbortedError,
   type StoreCapabilities,
   StoreConfigurationError,
   StoreConflictError,
   StoreIntegrityError,
   StoreNotFoundError,
   settleEach,
+  toStoreError,
+  UnsupportedOperationError,
   type ValidationResult,
+  validateId,
   validationResultAdapter,
   type WriteConditions,
 } from "@truthound/store-core";
-import type { BlobBody, BlobHead, BlobStorage } from "./blob-storage.js";
+import type { BlobBody, BlobHead, BlobStorage, BlobStream } from "./blob-storage.js";
+import {
+  checkDocumentSource,
+  checkStreamEntry,
+  type DocumentSource,
+  decodeDocumentStream,
+  encodeDocumentStream,
+  requireStreamingCodecs,
+  writeConditionsOf,
+} from "./document-stream.js";
 import { type DocumentFormat, EXTENSIONS, KeyLayout } from "./key-layout.js";
 import { type IndexedEntry, MarkerIndex, META_MARKER, META_TOKEN, tokenOfDocument } from "./marker-index.js";
 import { buildMarker, etagToken, newToken } from "./marker-name.js";
@@ -36,6 +54,15 @@ const CONCURRENCY = 8;
 const MAX_SAVE_ATTEMPTS = 50;
 const FORMATS: readonly DocumentFormat[] = ["gzip", "json", "codec"];
 
+/** A storage that implements the optional streaming methods. */
+type StreamingStorage = BlobStorage & Required<Pick<BlobStorage, "putStream" | "getStream">>;
+
+/** A stored document opened as a stream of its JSON bytes. */
+export interface DocumentReadStream {
+  body: Readable;
+  etag: string;
+}
+
 interface StoredCopy {
   format: DocumentFormat;
   key: string;
@@ -48,19 +75,12 @@ interface StoredCopy {
  */
 export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
   readonly backend: string;
-  readonly capabilities: StoreCapabilities = {
-    conditionalWrites: true,
-    serverSideQuery: true,
-    nativeTtl: false,
-    nativeVersions: false,
-    streaming: false,
-    persistent: true,
-    multiProcess: true,
-  };
+  readonly capabilities: StoreCapabilities;
   readonly compatibility: Compatibility;
   readonly layout: KeyLayout;
   protected readonly storage: BlobStorage;
   readonly #format: DocumentFormat;
+  readonly #codecs: readonly Codec[];
   readonly #gzipEncoding: boolean;
   readonly #markers: MarkerIndex;
   readonly #pythonIndex: PythonIndexFile;
@@ -87,6 +107,16 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
     });
     this.backend = config.storage.backend;
     this.storage = config.storage;
+    this.capabilities = {
+      conditionalWrites: true,
+      serverSideQuery: true,
+      nativeTtl: false,
+      nativeVersions: false,
+      streaming: config.storage.putStream !== undefined && config.storage.getStream !== undefined,
+      persistent: true,
+      multiProcess: true,
+    };
+    this.#codecs = codecs;
     this.compatibility = compatibility;
     this.#format = format;
     this.#gzipEncoding = config.gzipContentEncoding ?? true;
@@ -132,10 +162,19 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
     id: string,
     signal: AbortSignal | undefined,
   ): Promise<{ body: BlobBody; format: DocumentFormat }> {
+    return this.#findDocument(id, signal, (key) => this.storage.get(key, signal));
+  }
+
+  /** Reads the document of `id` with `read`, trying every format's key (and Truthound-py's recorded key). */
+  async #findDocument<B>(
+    id: string,
+    signal: AbortSignal | undefined,
+    read: (key: string) => Promise<B>,
+  ): Promise<{ body: B; format: DocumentFormat }> {
     const formats = [this.#format, ...FORMATS.filter((f) => f !== this.#format)];
     for (const format of formats) {
       try {
-        return { body: await this.storage.get(this.layout.documentKey(id, format), signal), format };
+        return { body: await read(this.layout.documentKey(id, format)), format };
       } catch (error) {
         if (!isStoreError(error, "NOT_FOUND")) throw error;
       }
@@ -145,10 +184,7 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
       const record = (await this.#pythonIndex.load(signal)).records.get(id);
       if (record !== undefined && this.#isOwnDocumentKey(record.key)) {
         try {
-          return {
-            body: await this.storage.get(record.key, signal),
-            format: this.layout.formatOfKey(record.key) ?? "json",
-          };
+          return { body: await read(record.key), format: this.layout.formatOfKey(record.key) ?? "json" };
         } catch (error) {
           if (!isStoreError(error, "NOT_FOUND")) throw error;
         }
@@ -201,16 +237,54 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
     metadata: Record<string, string> | undefined,
     signal: AbortSignal | undefined,
   ): Promise<string> {
-    const { etag } = await this.storage.put(key, bytes, {
-      kind: "document",
+    const { etag } = await this.storage.put(
+      key,
+      bytes,
+      this.#documentPutOptions(conditions, metadata, signal),
+    );
+    return etag;
+  }
+
+  #documentPutOptions(
+    conditions: WriteConditions,
+    metadata: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+  ) {
+    return {
+      kind: "document" as const,
       contentType: "application/json",
       contentEncoding: this.#format === "gzip" && this.#gzipEncoding ? "gzip" : undefined,
       ifMatch: conditions.ifMatch,
       ifNoneMatch: conditions.ifNoneMatch,
       metadata,
       signal,
-    });
-    return etag;
+    };
+  }
+
+  /** Streams a document's stored bytes (encoded in this store's format) to `key`. */
+  async #putDocumentStream(
+    storage: StreamingStorage,
+    key: string,
+    body: DocumentSource,
+    conditions: WriteConditions,
+    metadata: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const stored = encodeDocumentStream(body, this.#format, this.#codecs);
+    try {
+      const { etag } = await storage.putStream(
+        key,
+        stored,
+        this.#documentPutOptions(conditions, metadata, signal),
+      );
+      return etag;
+    } catch (error) {
+      // The caller's stream failed (or yielded a bad chunk): that, not the SDK's view of it, is the cause.
+      const cause = stored.errored;
+      throw isStoreError(cause) ? cause : error;
+    } finally {
+      stored.destroy();
+    }
   }
 
   /** Checks the caller's conditions against the copy that exists; throws `CONFLICT` when they fail. */
@@ -237,7 +311,9 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
   ): Promise<string> {
     const bytes = await this.encodeItem(item);
     return this.compatibility === "python"
-      ? this.#writePython(entry, bytes, conditions, signal)
+      ? this.#writePython(entry, conditions, signal, (key, guard) =>
+          this.#putDocument(key, bytes, guard, undefined, signal),
+        )
       : this.#writeNative(entry, bytes, conditions, signal);
   }
 
@@ -275,13 +351,23 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
         await backoff(attempt, signal);
         continue;
       }
-      await this.#markers.write(marker, signal);
-      for (const copy of copies) {
-        const old = await this.#markerNameOf(id, copy, signal);
-        if (copy.format !== this.#format) await this.#deleteCopy(copy, signal);
-        if (old !== undefined && old !== marker.name) await this.#markers.remove(old, signal);
-      }
+      await this.#indexWritten(id, marker, copies, signal);
       return etag;
+    }
+  }
+
+  /** After a document is written: its marker, then the predecessor's marker and other-format copies go. */
+  async #indexWritten(
+    id: string,
+    marker: ReturnType<typeof buildMarker>,
+    copies: readonly StoredCopy[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    await this.#markers.write(marker, signal);
+    for (const copy of copies) {
+      const old = await this.#markerNameOf(id, copy, signal);
+      if (copy.format !== this.#format) await this.#deleteCopy(copy, signal);
+      if (old !== undefined && old !== marker.name) await this.#markers.remove(old, signal);
     }
   }
 
@@ -324,24 +410,16 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
    */
   async #writePython(
     entry: IndexEntry,
-    bytes: Uint8Array,
     conditions: WriteConditions,
     signal: AbortSignal | undefined,
+    put: (key: string, guard: WriteConditions) => Promise<string>,
   ): Promise<string> {
     const id = entry.id;
     const key = this.documentKey(id);
     const copies = await this.#copies(id, signal);
     const current = copies.find((c) => c.format === this.#format);
     this.#checkConditions(id, conditions, current ?? copies[0]);
-    const guard: WriteConditions =
-      conditions.ifNoneMatch === "*"
-        ? { ifNoneMatch: "*" }
-        : conditions.ifMatch !== undefined
-          ? current === undefined
-            ? { ifNoneMatch: "*" }
-            : { ifMatch: current.head.etag }
-          : {};
-    const etag = await this.#putDocument(key, bytes, guard, undefined, signal);
+    const etag = await put(key, guardFor(conditions, current));
     for (const copy of copies) if (copy.format !== this.#format) await this.#deleteCopy(copy, signal);
     await this.#syncPythonEntry(id, { etag, entry, key }, signal);
     return etag;
@@ -410,6 +488,103 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
         await backoff(attempt, signal);
       }
     }
+  }
+
+  // ---- streams ----
+
+  #streamingStorage(operation: string): StreamingStorage {
+    const storage = this.storage;
+    if (storage.putStream === undefined || storage.getStream === undefined) {
+      throw new UnsupportedOperationError(`${this.backend} storage cannot stream documents (${operation})`, {
+        backend: this.backend,
+      });
+    }
+    return storage as StreamingStorage;
+  }
+
+  /**
+   * Saves a document given as a stream of its JSON bytes, with memory bounded by the upload's buffers (not by
+   * the document's size). `entry` gives what the index records (a `get` later checks the document's id); the
+   * bytes are stored as given, gzip-compressed (`useCompression`) or through the codec chain's streaming forms.
+   * The document is visible (and indexed) only once the whole body is stored: a failing body or upload leaves
+   * nothing new behind. `ifMatch`/`ifNoneMatch` are enforced by the server as for `save`; without them the
+   * last writer wins. The operation deadline covers the whole upload.
+   */
+  async saveStream(entry: IndexEntry, body: DocumentSource, options?: SaveOptions): Promise<SaveResult> {
+    const checked = checkStreamEntry(entry);
+    checkDocumentSource(body);
+    const conditions = writeConditionsOf(options, checked.id);
+    const storage = this.#streamingStorage("saveStream");
+    if (this.#format === "codec") requireStreamingCodecs(this.#codecs, "encode");
+    const etag = await this.run("saveStream", "WRITE", options, (signal) => {
+      const put = (key: string, guard: WriteConditions, metadata?: Record<string, string>) =>
+        this.#putDocumentStream(storage, key, body, guard, metadata, signal);
+      return this.compatibility === "python"
+        ? this.#writePython(checked, conditions, signal, (key, guard) => put(key, guard))
+        : this.#streamNative(checked, conditions, signal, put);
+    });
+    return { id: checked.id, etag };
+  }
+
+  /** As `#writeNative`, with one upload: a stream cannot be replayed, so only the caller's conditions guard it. */
+  async #streamNative(
+    entry: IndexEntry,
+    conditions: WriteConditions,
+    signal: AbortSignal | undefined,
+    put: (key: string, guard: WriteConditions, metadata: Record<string, string>) => Promise<string>,
+  ): Promise<string> {
+    const id = entry.id;
+    const copies = await this.#copies(id, signal);
+    const current = copies.find((c) => c.format === this.#format);
+    this.#checkConditions(id, conditions, current ?? copies[0]);
+    const token = newToken();
+    const marker = buildMarker(entry, token, this.#format);
+    const etag = await put(this.documentKey(id), guardFor(conditions, current), {
+      [META_TOKEN]: token,
+      [META_MARKER]: marker.name,
+    });
+    await this.#indexWritten(id, marker, copies, signal);
+    return etag;
+  }
+
+  /** The stored document of `id` as a stream of its JSON bytes (see `openStreamWithEtag`). */
+  async openStream(id: string, options?: OperationOptions): Promise<Readable> {
+    return (await this.openStreamWithEtag(id, options)).body;
+  }
+
+  /**
+   * Opens the stored document of `id` (any format this store reads) as a stream of its JSON bytes, decoded as it
+   * is read, and its etag. `NOT_FOUND` when absent. The operation deadline covers opening; the caller's
+   * `signal` also aborts the reading. Corrupt data fails the stream with `INTEGRITY`; the id inside the
+   * document is not checked (it is never parsed).
+   */
+  async openStreamWithEtag(id: string, options?: OperationOptions): Promise<DocumentReadStream> {
+    validateId(id);
+    const storage = this.#streamingStorage("openStream");
+    const codecs = this.#codecs;
+    const opened = await this.run("openStream", "READ", options, (signal) =>
+      this.#findDocument<BlobStream>(id, signal, (key) => storage.getStream(key, signal)),
+    );
+    const stored = opened.body.body;
+    const backend = this.backend;
+    async function* decoded(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* decodeDocumentStream(stored, codecs);
+      } catch (error) {
+        throw toStoreError(error, "READ", `${backend}.openStream failed`, { backend, id });
+      } finally {
+        stored.destroy();
+      }
+    }
+    const body = Readable.from(decoded(), { objectMode: false });
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const onAbort = () =>
+        body.destroy(new StoreAbortedError(`${backend}.openStream aborted`, { cause: signal.reason }));
+      signal.addEventListener("abort", onAbort, { once: true });
+      body.once("close", () => signal.removeEventListener("abort", onAbort));
+    }
+    return { body, etag: opened.body.etag };
   }
 
   // ---- index ----
@@ -524,4 +699,14 @@ export class ObjectStore<T = ValidationResult> extends BaseStore<T> {
   get extension(): string {
     return EXTENSIONS[this.#format];
   }
+}
+
+/**
+ * The server-side condition enforcing the caller's conditions (already checked against `current`), so a write
+ * racing ours between the check and the upload fails with `CONFLICT`. None without caller conditions.
+ */
+function guardFor(conditions: WriteConditions, current: StoredCopy | undefined): WriteConditions {
+  if (conditions.ifNoneMatch === "*") return { ifNoneMatch: "*" };
+  if (conditions.ifMatch === undefined) return {};
+  return current === undefined ? { ifNoneMatch: "*" } : { ifMatch: current.head.etag };
 }

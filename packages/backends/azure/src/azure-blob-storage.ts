@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { BlobItem, BlockBlobUploadOptions, ContainerClient } from "@azure/storage-blob";
 import { isStoreError, StoreError } from "@truthound/store-core";
 import type {
@@ -8,8 +9,10 @@ import type {
   BlobListRequest,
   BlobPutOptions,
   BlobStorage,
+  BlobStream,
   BlobWritten,
 } from "@truthound/store-object-kit";
+import { mapStreamErrors } from "@truthound/store-object-kit";
 import { BACKEND, mapAzureError } from "./azure-errors.js";
 import type { AccessTier } from "./options.js";
 import { indexFromPython, indexToPython } from "./python-index-dialect.js";
@@ -87,13 +90,13 @@ export class AzureBlobStorage implements BlobStorage {
     );
   }
 
-  async put(key: string, data: Uint8Array, options: BlobPutOptions): Promise<BlobWritten> {
+  /** Upload settings shared by `put` and `putStream`: conditions, metadata, headers and tier of documents. */
+  #uploadOptions(options: BlobPutOptions): BlockBlobUploadOptions {
     const s = this.settings;
-    const bytes = key === s.pythonIndexKey ? indexToPython(data) : data;
     const document = options.kind === "document";
     const metadata =
       document && s.metadata !== undefined ? { ...s.metadata, ...options.metadata } : options.metadata;
-    const upload: BlockBlobUploadOptions = {
+    return {
       abortSignal: options.signal,
       conditions: { ifMatch: options.ifMatch, ifNoneMatch: options.ifNoneMatch },
       metadata,
@@ -103,6 +106,12 @@ export class AzureBlobStorage implements BlobStorage {
       },
       tier: document ? s.accessTier : undefined,
     };
+  }
+
+  async put(key: string, data: Uint8Array, options: BlobPutOptions): Promise<BlobWritten> {
+    const s = this.settings;
+    const bytes = key === s.pythonIndexKey ? indexToPython(data) : data;
+    const upload = this.#uploadOptions(options);
     return this.#call("put", key, async (c) => {
       const blob = c.getBlockBlobClient(key);
       const out =
@@ -116,6 +125,46 @@ export class AzureBlobStorage implements BlobStorage {
             });
       return { etag: out.etag ?? "" };
     });
+  }
+
+  /**
+   * `uploadStream`: blocks of `blockSizeBytes`, at most `uploadConcurrency` in memory and in flight, committed
+   * (with the etag conditions) only after the stream ended; a failing stream commits nothing, so the blob (or its
+   * previous version) is unchanged.
+   */
+  async putStream(key: string, body: Readable, options: BlobPutOptions): Promise<BlobWritten> {
+    const s = this.settings;
+    const upload = this.#uploadOptions(options);
+    return this.#call("putStream", key, async (c) => {
+      const out = await c
+        .getBlockBlobClient(key)
+        .uploadStream(body, s.blockSizeBytes, s.uploadConcurrency, upload);
+      return { etag: out.etag ?? "" };
+    });
+  }
+
+  /** A download of one version (the SDK resumes an interrupted body with `ifMatch` on that etag). */
+  async getStream(key: string, signal: AbortSignal | undefined): Promise<BlobStream> {
+    try {
+      return await this.#call("getStream", key, async (c) => {
+        const out = await c.getBlobClient(key).download(0, undefined, { abortSignal: signal });
+        const source = out.readableStreamBody as (Readable & AsyncIterable<Uint8Array>) | undefined;
+        if (source === undefined) throw new Error("download returned no body stream");
+        return {
+          body: mapStreamErrors(source, (error) =>
+            mapAzureError(error, { operation: "getStream", container: this.settings.container, key }),
+          ),
+          etag: out.etag ?? "",
+          size: out.contentLength ?? 0,
+          metadata: { ...(out.metadata ?? {}) },
+        };
+      });
+    } catch (error) {
+      if (isStoreError(error, "READ") && error.details.accessTier === "Archive") {
+        throw await this.#withArchiveStatus(key, error, signal);
+      }
+      throw error;
+    }
   }
 
   async get(key: string, signal: AbortSignal | undefined): Promise<BlobBody> {

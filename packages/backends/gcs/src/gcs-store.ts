@@ -3,7 +3,12 @@ import type { ValidationResult } from "@truthound/store-core";
 import { KeyLayout, ObjectStore } from "@truthound/store-object-kit";
 import { GCSBlobStorage } from "./gcs-blob-storage.js";
 import { createGCSClient } from "./gcs-client.js";
-import { DEFAULT_RESUMABLE_THRESHOLD, type GCSStoreOptions, validateGCSOptions } from "./options.js";
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RESUMABLE_THRESHOLD,
+  type GCSStoreOptions,
+  validateGCSOptions,
+} from "./options.js";
 
 /**
  * Validation results (or any item type) in a Google Cloud Storage bucket, in Truthound-py's layout. See the
@@ -22,6 +27,7 @@ export class GCSStore<T = ValidationResult> extends ObjectStore<T> {
       bucket: o.bucket,
       resumableThresholdBytes: o.resumableThresholdBytes ?? DEFAULT_RESUMABLE_THRESHOLD,
       pythonIndexKey,
+      readRetries: o.maxRetries ?? DEFAULT_MAX_RETRIES,
     });
     super({
       storage,

@@ -20,7 +20,11 @@ export interface GCSStoreOptions<T = ValidationResult> extends ObjectStoreCommon
   apiEndpoint?: string;
   /** Documents larger than this go through a resumable upload. Default 8 MiB. */
   resumableThresholdBytes?: number;
-  /** Attempts the SDK retries idempotent requests on 408/429/5xx and connection resets; 0 turns it off. Default 3. */
+  /**
+   * Retries of idempotent requests: the SDK's on 408/429/5xx and connection resets, and the store's own for
+   * reads the SDK does not retry (a reset while a response is read, media downloads). 0 turns both off.
+   * Default 3.
+   */
   maxRetries?: number;
   /** A caller-supplied client; then `project`, `credentialsPath`, `apiEndpoint` and `maxRetries` must not be set. Not closed by the store. */
   client?: Storage;

@@ -10,7 +10,7 @@ const capabilities = {
   multiProcess: true,
   nativeTtl: false,
   nativeVersions: false,
-  streaming: false,
+  streaming: true,
 };
 
 describe.skipIf(gcsEndpoint === undefined)("GCSStore on fake-gcs-server", () => {

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -17,8 +18,10 @@ import type {
   BlobListRequest,
   BlobPutOptions,
   BlobStorage,
+  BlobStream,
   BlobWritten,
 } from "@truthound/store-object-kit";
+import { mapStreamErrors } from "@truthound/store-object-kit";
 import { BACKEND, mapS3Error } from "./s3-errors.js";
 
 export interface S3BlobSettings {
@@ -71,12 +74,16 @@ export class S3BlobStorage implements BlobStorage {
     );
   }
 
-  async put(key: string, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobWritten> {
+  #putInput(
+    key: string,
+    body: PutObjectCommandInput["Body"],
+    options: BlobPutOptions,
+  ): PutObjectCommandInput {
     const s = this.settings;
     const input: PutObjectCommandInput = {
       Bucket: s.bucket,
       Key: key,
-      Body: bytes,
+      Body: body,
       ContentType: options.contentType,
       ContentEncoding: options.contentEncoding,
       Metadata: options.metadata,
@@ -89,6 +96,12 @@ export class S3BlobStorage implements BlobStorage {
       input.StorageClass = s.storageClass as PutObjectCommandInput["StorageClass"];
       if (s.tags !== undefined && Object.keys(s.tags).length > 0) input.Tagging = encodeTagging(s.tags);
     }
+    return input;
+  }
+
+  async put(key: string, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobWritten> {
+    const s = this.settings;
+    const input = this.#putInput(key, bytes, options);
     if (bytes.byteLength <= s.multipartThresholdBytes) {
       const out = await this.#send("put", key, () =>
         this.client.send(new PutObjectCommand({ ...input, ContentLength: bytes.byteLength }), {
@@ -97,18 +110,36 @@ export class S3BlobStorage implements BlobStorage {
       );
       return { etag: out.ETag ?? "" };
     }
-    return this.#send("put", key, async () => {
+    return this.#upload("put", input, options.signal);
+  }
+
+  /**
+   * lib-storage's `Upload`: a body up to one part is a single PutObject, a longer one a multipart upload holding
+   * at most `uploadConcurrency` parts in memory, completed (with the `IfMatch`/`IfNoneMatch` conditions) only
+   * after every part is stored, and aborted on any failure, so nothing partial is ever visible.
+   */
+  async #upload(
+    operation: string,
+    input: PutObjectCommandInput,
+    signal: AbortSignal | undefined,
+  ): Promise<BlobWritten> {
+    const s = this.settings;
+    return this.#send(operation, input.Key, async () => {
       const upload = new Upload({
         client: this.client,
         params: input,
         partSize: s.partSizeBytes,
         queueSize: s.uploadConcurrency,
         leavePartsOnError: false,
-        ...(options.signal === undefined ? {} : { abortController: abortControllerFor(options.signal) }),
+        ...(signal === undefined ? {} : { abortController: abortControllerFor(signal) }),
       });
       const out = await upload.done();
       return { etag: out.ETag ?? "" };
     });
+  }
+
+  async putStream(key: string, body: Readable, options: BlobPutOptions): Promise<BlobWritten> {
+    return this.#upload("putStream", this.#putInput(key, body, options), options.signal);
   }
 
   async get(key: string, signal: AbortSignal | undefined): Promise<BlobBody> {
@@ -119,6 +150,29 @@ export class S3BlobStorage implements BlobStorage {
       const bytes = out.Body === undefined ? new Uint8Array(0) : await out.Body.transformToByteArray();
       return { bytes, etag: out.ETag ?? "", size: bytes.byteLength, metadata: { ...(out.Metadata ?? {}) } };
     });
+  }
+
+  async getStream(key: string, signal: AbortSignal | undefined): Promise<BlobStream> {
+    const out = await this.#send("getStream", key, () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }), {
+        abortSignal: signal,
+      }),
+    );
+    const source = out.Body as (Readable & AsyncIterable<Uint8Array>) | undefined;
+    if (source === undefined)
+      throw mapS3Error(new Error("GetObject returned no body"), {
+        operation: "getStream",
+        bucket: this.settings.bucket,
+        key,
+      });
+    return {
+      body: mapStreamErrors(source, (error) =>
+        mapS3Error(error, { operation: "getStream", bucket: this.settings.bucket, key }),
+      ),
+      etag: out.ETag ?? "",
+      size: out.ContentLength ?? 0,
+      metadata: { ...(out.Metadata ?? {}) },
+    };
   }
 
   async head(key: string, signal: AbortSignal | undefined): Promise<BlobHead | undefined> {

@@ -1,4 +1,4 @@
-import { runWriterProcesses, type StoreRecipe } from "@truthound/test-support";
+import { expectBulkWritesIntact, runWriterProcesses, type StoreRecipe } from "@truthound/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3Store } from "../src/index.js";
 import { createBucket, minio, minioOptions, requireMinio } from "./helpers/minio.js";
@@ -38,30 +38,7 @@ describe.skipIf(minio === undefined)("S3Store: concurrent writer processes on Mi
       concurrency: 8,
     });
     const store = new S3Store({ ...minioOptions(requireMinio()), bucket, namespace: "mp" });
-    const expected = writers.flatMap((w) => Array.from({ length: SAVES }, (_, i) => `${w}-${i}`));
-    const shared = Array.from({ length: SHARED }, (_, i) => `shared-${i}`);
-    const ids = await store.listIds({ ascending: true });
-    expect(ids).toHaveLength(expected.length + SHARED);
-    expect(new Set(ids)).toEqual(new Set([...expected, ...shared]));
-    expect(await store.count()).toBe(expected.length + SHARED);
-    for (const w of writers) {
-      expect(await store.count({ tags: { writer: w }, dataAsset: "asset-3" })).toBe(SAVES / 5);
-    }
-    // Each shared id is indexed once, under the asset of the writer whose document won.
-    for (const id of shared) {
-      const item = await store.get(id);
-      const owners = await Promise.all(
-        writers.map(async (w) => (await store.listIds({ dataAsset: `owner-${w}` })).includes(id)),
-      );
-      expect(owners.filter(Boolean)).toHaveLength(1);
-      expect(owners[writers.indexOf(item.tags.writer as string)]).toBe(true);
-    }
-    const failures = await store.query({ dataAsset: "asset-1", status: "failure" });
-    expect(failures.length).toBe(
-      failures.filter((f) => f.dataAsset === "asset-1" && f.status === "failure").length,
-    );
-    expect(new Set(failures.map((f) => f.runId)).size).toBe(failures.length);
-    for (const id of expected.filter((_, i) => i % 25 === 0)) expect((await store.get(id)).runId).toBe(id);
+    await expectBulkWritesIntact(store, { writers, saves: SAVES, shared: SHARED });
     await store.close();
   });
 
