@@ -5,12 +5,15 @@ set -euo pipefail
 
 # Truthound-py itself, and the optional SDKs its stores need (it does not pull them in):
 # boto3 for S3Store, google-cloud-storage for GCSStore (pointed at fake-gcs-server through
-# STORAGE_EMULATOR_HOST), azure-storage-blob for AzureBlobStore (pointed at Azurite by connection string).
+# STORAGE_EMULATOR_HOST), azure-storage-blob for AzureBlobStore (pointed at Azurite by connection string),
+# sqlalchemy and psycopg2-binary for DatabaseStore on PostgreSQL.
 PINNED_PACKAGES=(
   "truthound==3.2.0"
   "boto3==1.44.8"
   "google-cloud-storage==3.17.1"
   "azure-storage-blob==12.31.1"
+  "sqlalchemy==2.0.49"
+  "psycopg2-binary==2.9.11"
 )
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${repo_root}/.venv"
