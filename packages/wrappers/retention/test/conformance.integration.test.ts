@@ -1,0 +1,24 @@
+import { describeStoreConformance } from "@truthound/store-testkit";
+import { afterAll, beforeAll, describe } from "vitest";
+import { createBucket, minioEndpoint, minioOptions } from "./helpers/minio.js";
+import { s3Retention } from "./helpers/stores.js";
+
+describe.skipIf(minioEndpoint === undefined)("RetentionStore over S3Store on MinIO", () => {
+  let bucket = "";
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const created = await createBucket("retention");
+    bucket = created.name;
+    drop = created.drop;
+  });
+  afterAll(async () => drop?.());
+
+  describeStoreConformance(
+    "RetentionStore over S3Store",
+    ({ namespace }) => s3Retention(minioOptions(), bucket, namespace),
+    {
+      capabilities: { conditionalWrites: true, persistent: true, multiProcess: true },
+      largeDocumentBytes: 6 * 1024 * 1024,
+    },
+  );
+});
