@@ -16,7 +16,7 @@ source "${REPO_ROOT}/scripts/lib/toolchain.sh"
 
 RESULTS_DIR="${REPO_ROOT}/.cache/test-results"
 REPORT_FILE="${RESULTS_DIR}/vitest.json"
-VITEST_TIME_LIMIT="${TRUTHOUND_TEST_TIME_LIMIT:-25m}"
+VITEST_TIME_LIMIT="${TRUTHOUND_TEST_TIME_LIMIT:-45m}"
 
 failed_checks=()
 services_started=0

@@ -4,6 +4,7 @@ export interface DemoArgs {
   directory: string;
   count: number;
   seed: number;
+  services: boolean;
   help: boolean;
 }
 
@@ -17,6 +18,9 @@ Options:
                   emptied at the start, but only if the demo created it or it is empty
   --count <n>     results to generate and save, 20-100000 (default 300)
   --seed <n>      seed of the result generator (default 42)
+  --services      also run against the test servers (S3 on MinIO, GCS on fake-gcs-server, Azure Blob on
+                  Azurite, PostgreSQL, Redis) named by the TRUTHOUND_TEST_* variables;
+                  ./scripts/demo.sh --services starts them
   --help          show this help
 `;
 
@@ -31,7 +35,13 @@ function integer(flag: string, value: string | undefined, min: number, max: numb
 }
 
 export function parseDemoArgs(argv: readonly string[], cwd: string): DemoArgs {
-  const args: DemoArgs = { directory: resolve(cwd, ".truthound/demo"), count: 300, seed: 42, help: false };
+  const args: DemoArgs = {
+    directory: resolve(cwd, ".truthound/demo"),
+    count: 300,
+    seed: 42,
+    services: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--") continue;
@@ -41,6 +51,7 @@ export function parseDemoArgs(argv: readonly string[], cwd: string): DemoArgs {
       if (value === undefined || value === "") throw new UsageError("--dir needs a path");
       args.directory = resolve(cwd, value);
     } else if (arg === "--count") args.count = integer(arg, argv[++i], 20, 100_000);
+    else if (arg === "--services") args.services = true;
     else if (arg === "--seed") args.seed = integer(arg, argv[++i], 0, 2 ** 31 - 1);
     else throw new UsageError(`Unknown option: ${arg}`);
   }

@@ -12,6 +12,7 @@ async function main(): Promise<number> {
     directory: args.directory,
     count: args.count,
     seed: args.seed,
+    ...(args.services ? { services: process.env } : {}),
     write: (line) => process.stdout.write(`${line}\n`),
   });
   return 0;

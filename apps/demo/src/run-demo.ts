@@ -4,13 +4,19 @@ import {
   isStoreError,
   listAvailableBackends,
   type ResultStatus,
+  StoreConfigurationError,
   type ValidationResult,
 } from "@truthound/store-core";
 import { FileSystemStore } from "@truthound/store-filesystem";
 import { MemoryStore } from "@truthound/store-memory";
+import { historyRecordAdapter } from "@truthound/store-versioning";
 import { directoryBytes, prepareDemoDirectory } from "./directory.js";
 import { heading, kib, table, type Write, writeLines } from "./format.js";
 import { ResultGenerator } from "./generate.js";
+import { missingServerVariables } from "./server-backends.js";
+import { type ServerBackendReport, showServerBackends } from "./show-servers.js";
+import { type EmbeddedSqlReport, showEmbeddedSql } from "./show-sql.js";
+import { runWorkflowStack, type WorkflowStackOutcome } from "./workflow-stack.js";
 import {
   type AssetHealth,
   type PaginationOutcome,
@@ -32,6 +38,11 @@ export interface DemoOptions {
   /** The demo's "now": results span the 30 days before it. */
   now?: Date;
   write: Write;
+  /**
+   * Also run against the test servers of scripts/services/start.sh (S3 on MinIO, GCS, Azure Blob), whose
+   * endpoints are the TRUTHOUND_TEST_* variables of this environment.
+   */
+  services?: NodeJS.ProcessEnv;
 }
 
 export interface DemoReport {
@@ -48,6 +59,12 @@ export interface DemoReport {
   memory: { saved: number; sameRecentFailures: boolean };
   registry: { backends: string[]; reopenedCount: number };
   errors: { missing: string; traversal: string };
+  /** The SQL backend on embedded PGlite. */
+  sql: EmbeddedSqlReport;
+  /** The seeds' Workflow 2 over the filesystem store. */
+  stack: WorkflowStackOutcome;
+  /** With `services`: each server backend's outcome. */
+  servers: ServerBackendReport[];
 }
 
 const FOCUS_ASSET = "customers.csv";
@@ -67,6 +84,14 @@ async function errorCodeOf(work: () => Promise<unknown>): Promise<string> {
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const { directory, write } = options;
   const now = options.now ?? new Date();
+  if (options.services) {
+    const missing = missingServerVariables(options.services);
+    if (missing.length > 0) {
+      throw new StoreConfigurationError(
+        `--services needs the test servers' endpoints; missing ${missing.join(", ")} (run scripts/services/start.sh and source .cache/services.env, or use ./scripts/demo.sh --services)`,
+      );
+    }
+  }
   await prepareDemoDirectory(directory);
   const generator = new ResultGenerator({ seed: options.seed, now, spanDays: 30 });
   const results = generator.take(options.count);
@@ -92,6 +117,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const compression = await showCompression(directory, results, write);
   const memory = await showMemoryStore(results, now, recentIds, write);
   const registry = await showRegistry(directory, write);
+  const sql = await showEmbeddedSql(results, FOCUS_ASSET, now, recentIds, write);
+  const stack = await showWorkflowStack(directory, results.slice(0, 20), write);
+  const servers = options.services
+    ? await showServerBackends(results, FOCUS_ASSET, now, recentIds, options.services, write)
+    : [];
   const errors = {
     missing: await errorCodeOf(() => store.get("run_19700101_000000_00000000")),
     traversal: await errorCodeOf(() => store.get("../../etc/passwd")),
@@ -113,6 +143,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     memory,
     registry,
     errors,
+    servers,
+    stack,
+    sql,
   };
   writeSummary(report, write);
   return report;
@@ -184,6 +217,33 @@ async function showRegistry(directory: string, write: Write): Promise<DemoReport
   }
 }
 
+async function showWorkflowStack(
+  directory: string,
+  results: readonly ValidationResult[],
+  write: Write,
+): Promise<WorkflowStackOutcome> {
+  const outcome = await runWorkflowStack(
+    new FileSystemStore({ basePath: directory, namespace: "demo-stack" }),
+    new FileSystemStore({
+      basePath: directory,
+      namespace: "demo-stack-history",
+      adapter: historyRecordAdapter,
+    }),
+    results,
+  );
+  writeLines(write, heading("Workflow 2: filesystem -> VersionedStore -> CachedStore -> ObservableStore"));
+  write(
+    `  ${results.length} results saved through the stack; one of them saved three times, then rolled back to v1`,
+  );
+  write(
+    `  versions ${outcome.versions.join(", ")} (rollback created ${outcome.rollbackVersion}); content after the rollback ${outcome.rolledBackToFirst && outcome.baseAgrees ? "equals v1 in every layer" : "DIFFERS from v1"}`,
+  );
+  write(
+    `  cache: ${outcome.cacheHits} hits (${(outcome.cacheHitRate * 100).toFixed(0)}% hit rate); audit log: ${outcome.auditEvents} events; ${outcome.metricSamples} operation histograms in the Prometheus registry`,
+  );
+  return outcome;
+}
+
 function writeSummary(report: DemoReport, write: Write): void {
   writeLines(write, heading("Summary"));
   const c = report.statusCounts;
@@ -196,4 +256,9 @@ function writeSummary(report: DemoReport, write: Write): void {
     `  production results: ${report.pagination.paged} in ${report.pagination.pages} pages, ${report.pagination.iterated} by iterQuery`,
   );
   write(`  compression: ${kib(report.compression.plainBytes)} -> ${kib(report.compression.compressedBytes)}`);
+  for (const server of report.servers) {
+    write(
+      `  ${server.backend}: ${server.saved} saved, ${server.sameRecentFailures ? "same" : "DIFFERENT"} answers as the filesystem store`,
+    );
+  }
 }

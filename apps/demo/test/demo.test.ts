@@ -31,6 +31,21 @@ describe("demo", () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it("runs the SQL store on embedded PGlite: same answers, full-text search finds what a scan finds", () => {
+    expect(report.sql.saved).toBe(COUNT);
+    expect(report.sql.sameRecentFailures).toBe(true);
+    expect(report.sql.searchHits).toBe(report.sql.expectedSearchHits);
+  });
+
+  it("runs the seeds' Workflow 2 stack over the filesystem store", () => {
+    expect(report.stack.versions).toEqual(["v1", "v2", "v3", "v4"]);
+    expect(report.stack.rolledBackToFirst).toBe(true);
+    expect(report.stack.baseAgrees).toBe(true);
+    expect(report.stack.queryAgrees).toBe(true);
+    expect(report.stack.cacheHits).toBeGreaterThanOrEqual(5);
+    expect(report.servers).toEqual([]);
+  });
+
   const expected = () => generateResults(COUNT, { seed: SEED, now: NOW, spanDays: 30 });
 
   it("saves every result and counts them by status", () => {
@@ -123,15 +138,19 @@ describe("demo arguments", () => {
       directory: "/work/.truthound/demo",
       count: 300,
       seed: 42,
+      services: false,
       help: false,
     });
   });
 
-  it("reads --dir, --count, --seed and --help", () => {
-    expect(parseDemoArgs(["--", "--dir", "out", "--count", "50", "--seed", "7", "--help"], "/w")).toEqual({
+  it("reads --dir, --count, --seed, --services and --help", () => {
+    expect(
+      parseDemoArgs(["--", "--dir", "out", "--count", "50", "--seed", "7", "--services", "--help"], "/w"),
+    ).toEqual({
       directory: "/w/out",
       count: 50,
       seed: 7,
+      services: true,
       help: true,
     });
   });
