@@ -207,8 +207,17 @@ describe.skipIf(redisUrl === undefined || toxiproxyUrl === undefined)("RedisStor
         expect((error as { retryable: boolean }).retryable).toBe(true);
       }
       await proxy.setEnabled(true);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect((await store.get(before?.runId as string)).runId).toBe(before?.runId);
+      // The client reconnects on its own backoff (up to 2 s between attempts after a long outage); until then
+      // reads fail fast with retryable CONNECTION errors, and the first read after the reconnect succeeds.
+      const recoveredBy = Date.now() + 10_000;
+      let recovered: ValidationResult | undefined;
+      while (recovered === undefined) {
+        recovered = await store.get(before?.runId as string).catch((error: unknown) => {
+          if (!isStoreError(error, "CONNECTION") || Date.now() > recoveredBy) throw error;
+          return new Promise<undefined>((resolve) => setTimeout(resolve, 100));
+        });
+      }
+      expect(recovered.runId).toBe(before?.runId);
       expect(await store.exists(during?.runId as string)).toBe(false);
       await store.save(during as ValidationResult);
       expect(await store.count()).toBe(2);
