@@ -55,6 +55,9 @@ function networkCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== "object" || error === null || depth > 4) return undefined;
   const e = error as SdkErrorShape;
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return e.code;
+  // Node's HTTP parser rejecting a response (e.g. HPE_INVALID_CONSTANT after an emulator wrote a response
+  // longer than it announced): that connection is broken, and an idempotent call may retry on a new one.
+  if (typeof e.code === "string" && e.code.startsWith("HPE_")) return e.code;
   if (typeof e.message === "string" && NETWORK_MESSAGES.test(e.message)) return "network";
   return networkCode(e.cause, depth + 1);
 }

@@ -63,6 +63,15 @@ describe("mapGCSError", () => {
     expect(mapGCSError(new Error("socket hang up"), ctx).code).toBe("CONNECTION");
   });
 
+  it("a response Node's HTTP parser rejects (seen from fake-gcs-server) is a retryable CONNECTION error", () => {
+    const parse = Object.assign(new Error("Parse Error: Expected HTTP/, RTSP/ or ICE/"), {
+      code: "HPE_INVALID_CONSTANT",
+    });
+    const mapped = mapGCSError(Object.assign(new Error("request failed"), { cause: parse }), ctx);
+    expect(mapped.code).toBe("CONNECTION");
+    expect(mapped.retryable).toBe(true);
+  });
+
   it("an abort is ABORTED, and store errors pass through unchanged", () => {
     expect(mapGCSError(Object.assign(new Error("aborted"), { name: "AbortError" }), ctx).code).toBe(
       "ABORTED",
